@@ -1,0 +1,137 @@
+"""Live fuzzing: `python -m contracts.live [product ...] [--max-examples N] [--max-time S] [--deep]`.
+
+For each implemented product (or those named): a fresh SQLite database in a temporary directory, a fuzz
+admin created with `python -m server create-admin`, the server started with `python -m server serve`
+on a free port, a bearer token from the product's login (contracts/auth.py), then the Schemathesis CLI
+over HTTP with every check and every phase (the stateful phase follows the spec's links), configured by
+contracts/schemathesis.toml (where exclusions live). Server logs and JUnit reports go to build/live/.
+"""
+import argparse
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+import httpx
+
+from contracts import auth
+from contracts.specs import BUILD, ROOT, implemented_products
+
+CONFIG = ROOT / "contracts" / "schemathesis.toml"
+OUT = BUILD / "live"
+CI_BUDGET = {"max_examples": 10, "max_time": 120}
+DEEP_BUDGET = {"max_examples": 100, "max_time": 1200}
+PHASES = "examples,coverage,fuzzing,stateful"
+
+
+def product_env(product, tmpdir):
+    return dict(
+        os.environ,
+        **{f"{product.upper()}_DATABASE_URL": f"sqlite:///{tmpdir}/{product}.db"},
+        RATE_LIMITS="off",
+        BCRYPT_ROUNDS="4",  # hashing cost only: the fuzzer registers and logs in a lot
+    )
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def running_server(product, port, env, log_path):
+    """Start `python -m server serve <product>`; yield once it answers; always stop it."""
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "server", "serve", product, "--port", str(port)],
+                                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        yield proc
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+
+
+def wait_for(url, proc, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the server exited with status {proc.returncode} before serving {url}")
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        time.sleep(0.3)
+    raise RuntimeError(f"{url} did not answer within {timeout}s")
+
+
+def schemathesis_command(schema_url, token, product, max_examples, max_time, seed=None):
+    cmd = [sys.executable, "-m", "schemathesis.cli", "--config-file", str(CONFIG), "run", schema_url,
+           "--header", f"Authorization: Bearer {token}", "--checks", "all", "--phases", PHASES,
+           "--max-examples", str(max_examples), "--max-time", str(max_time),
+           "--report", "junit", "--report-junit-path", str(OUT / f"{product}.junit.xml"), "--no-color"]
+    if seed is not None:
+        cmd += ["--seed", str(seed)]
+    return cmd
+
+
+def fuzz(product, max_examples, max_time, seed=None):
+    """Fuzz one product over HTTP; return the Schemathesis exit status (0 = no failures)."""
+    from server.app import load_product
+
+    base_path = load_product(product).base_path or ""
+    OUT.mkdir(parents=True, exist_ok=True)
+    account = auth.Account()
+    with tempfile.TemporaryDirectory(prefix=f"live-{product}-") as tmpdir:
+        env = product_env(product, tmpdir)
+        auth.create_admin_cli(product, account, env, ROOT)
+        port = free_port()
+        base_url = f"http://127.0.0.1:{port}{base_path}"
+        log_path = OUT / f"{product}.server.log"
+        with running_server(product, port, env, log_path) as proc:
+            wait_for(f"{base_url}/openapi.json", proc)
+            token = auth.token_over_http(product, base_url, account)
+            cmd = schemathesis_command(f"{base_url}/openapi.json", token, product, max_examples, max_time, seed)
+            status = subprocess.run(cmd, cwd=ROOT, env=env).returncode
+        if status:
+            print(f"{product}: server log in {log_path.relative_to(ROOT)}")
+        return status
+
+
+def parse(argv):
+    ap = argparse.ArgumentParser(prog="python -m contracts.live", description=__doc__.split("\n")[0])
+    ap.add_argument("products", nargs="*", help="default: every implemented product")
+    ap.add_argument("--deep", action="store_true",
+                    help=f"longer local run ({DEEP_BUDGET['max_examples']} examples, {DEEP_BUDGET['max_time']}s)")
+    ap.add_argument("--max-examples", type=int, help=f"per operation (default {CI_BUDGET['max_examples']})")
+    ap.add_argument("--max-time", type=int, help=f"seconds per product (default {CI_BUDGET['max_time']})")
+    ap.add_argument("--seed", type=int)
+    return ap.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse(sys.argv[1:] if argv is None else argv)
+    budget = DEEP_BUDGET if args.deep else CI_BUDGET
+    max_examples = args.max_examples or budget["max_examples"]
+    max_time = args.max_time or budget["max_time"]
+    products = args.products or implemented_products()
+    if not products:
+        print("live: no implemented product yet")
+    results = {}
+    for product in products:
+        started = time.monotonic()
+        results[product] = fuzz(product, max_examples, max_time, args.seed)
+        print(f"live: {product} {'ok' if results[product] == 0 else 'FAILED'} ({time.monotonic() - started:.0f}s)")
+    return 1 if any(results.values()) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Thin request handlers, one package per product; operationIds resolve to functions here."""

@@ -1,0 +1,1 @@
+"""Outside providers behind small interfaces, each with an offline default."""

@@ -1,0 +1,1 @@
+"""Shared persistence layer: declarative bases, ids, timestamps, sessions, paging and domain errors."""

@@ -1,0 +1,1 @@
+"""Web shell: builds each product's Connexion app, its configuration, security, errors and CLI."""

@@ -1,0 +1,119 @@
+"""The app factory: one Connexion FlaskApp per product."""
+import importlib
+import json
+import logging
+import re
+
+import connexion
+import yaml
+from connexion.jsonifier import Jsonifier, JSONEncoder
+from connexion.middleware import MiddlewarePosition
+from connexion.middleware.main import ConnexionMiddleware
+from connexion.options import SwaggerUIOptions
+from starlette.middleware.cors import CORSMiddleware
+
+from server import errors
+from server.middleware import AccessLogMiddleware, body_limit_middleware
+from server.permissions import after_security, permission_middleware
+from server.resolver import HandlerResolver
+from server.ratelimit import Limiter, MemoryStore, RedisStore, rate_limit_middleware
+from server.settings import Settings
+from server.validation import validator_map
+
+PRODUCTS = ("diora", "ionora", "looking", "invare")
+log = logging.getLogger("server")
+
+
+class ProductNotImplemented(LookupError):
+    pass
+
+
+def load_product(name):
+    """The product's :class:`server.product.Product`, or ProductNotImplemented."""
+    if name not in PRODUCTS:
+        raise ProductNotImplemented(f"unknown product {name!r}; choose from {', '.join(PRODUCTS)}")
+    try:
+        module = importlib.import_module(f"server.products.{name}")
+    except ModuleNotFoundError as exc:
+        if exc.name == f"server.products.{name}":
+            raise ProductNotImplemented(f"{name} is not implemented yet") from None
+        raise
+    if not module.PRODUCT.spec_path.exists():
+        raise ProductNotImplemented(f"{name} has no spec yet")
+    return module.PRODUCT
+
+
+COMPACT = Jsonifier(json, separators=(",", ":"), ensure_ascii=False, cls=JSONEncoder)
+
+
+def load_spec(product):
+    with open(product.spec_path) as fh:
+        return yaml.safe_load(fh)
+
+
+def create_app(name, settings=None):
+    product = load_product(name)
+    settings = settings or Settings.from_env(name)
+    spec = load_spec(product)
+
+    product.runtime.settings = settings
+    product.runtime.limiter = _limiter(product, settings)
+    product.database.bind(settings.database_url)
+
+    middlewares = after_security(
+        list(ConnexionMiddleware.default_middlewares),
+        permission_middleware(product.authorize or (lambda token_info, needed: None)),
+    )
+    app = connexion.FlaskApp(
+        f"{name}_api",
+        middlewares=middlewares,
+        jsonifier=COMPACT,
+        strict_validation=True,
+        validate_responses=settings.validate_responses,
+        validator_map=validator_map(),
+        swagger_ui_options=SwaggerUIOptions(swagger_ui=True, swagger_ui_path="/docs"),
+    )
+    app.app.json.compact = True
+    app.add_api(
+        spec,
+        base_path=product.base_path or None,
+        resolver=HandlerResolver(product.handlers_package),
+        strict_validation=True,
+        validate_responses=settings.validate_responses,
+        name=name,
+    )
+    allow_table = _allowed_methods(spec, product.base_path)
+    errors.install(app, product.render_error, COMPACT,
+                   allow_for=lambda path: next((m for rx, m in allow_table if rx.match(path)), None))
+
+    app.add_middleware(rate_limit_middleware(lambda: product.runtime.limiter), MiddlewarePosition.BEFORE_ROUTING)
+    app.add_middleware(body_limit_middleware(settings.max_body_bytes), MiddlewarePosition.BEFORE_ROUTING)
+    app.add_middleware(
+        CORSMiddleware,
+        MiddlewarePosition.BEFORE_EXCEPTION,
+        allow_origins=list(settings.cors_origins),
+        allow_methods=["*"],
+        allow_headers=["*"],
+        expose_headers=["X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "Retry-After"],
+    )
+    app.add_middleware(AccessLogMiddleware, MiddlewarePosition.BEFORE_EXCEPTION)
+    if product.configure:
+        product.configure(app, settings)
+    return app
+
+
+def _limiter(product, settings):
+    if not settings.rate_limits or not product.rate_rules:
+        return None
+    store = RedisStore(settings.redis_url, f"rl:{product.name}") if settings.redis_url else MemoryStore()
+    return Limiter(product.rate_rules, store, scale=settings.rate_limit_scale)
+
+
+def _allowed_methods(spec, base_path):
+    """(regex, 'GET, POST') per spec path, for the 405 ``Allow`` header."""
+    table = []
+    for path, item in (spec.get("paths") or {}).items():
+        pattern = re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape((base_path or "") + path))
+        methods = sorted(m.upper() for m in item if m in ("get", "put", "post", "delete", "patch", "head", "options"))
+        table.append((re.compile("^" + pattern + "/?$"), ", ".join(methods)))
+    return table

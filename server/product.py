@@ -1,0 +1,35 @@
+"""What a product plugs into the shared app factory."""
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from pathlib import Path
+from typing import Callable
+
+from server.settings import ROOT
+
+
+@dataclass
+class Product:
+    name: str
+    title: str
+    port: int
+    base_path: str
+    database: object                      # models.session.Database
+    render_error: Callable                # ApiError -> dict
+    authorize: Callable | None = None     # (token_info, needed) -> AuthProblem | None
+    rate_rules: tuple = ()
+    configure: Callable | None = None     # (app, settings) -> None: integrations, extra routes
+    seed: Callable | None = None          # (session, settings) -> list of (who, username, password)
+    create_admin: Callable | None = None  # (session, username, email, password) -> object
+    runtime: SimpleNamespace = field(default_factory=SimpleNamespace)  # settings, limiter, integrations
+
+    @property
+    def spec_path(self):
+        return ROOT / "openapi" / f"{self.name}.yaml"
+
+    @property
+    def migrations_dir(self):
+        return ROOT / "migrations" / self.name
+
+    @property
+    def handlers_package(self):
+        return f"handlers.{self.name}"

@@ -1,0 +1,98 @@
+"""Looking wired into the platform: error body, token checks, permissions, limits, integrations."""
+import datetime as dt
+
+from integrations.geocoder import geocoder_from_settings
+from integrations.mail import mailer_from_settings
+from integrations.storage import ImageStore, LocalStorage
+from models.looking import database
+from models.looking import seed as seed_data
+from server import tokens
+from server.errors import AuthProblem
+from server.permissions import forbidden
+from server.product import Product
+from server.ratelimit import Rule
+
+TOKEN_TTL = dt.timedelta(minutes=15)
+TOKEN_TTL_LABEL = "15m"
+NOT_AUTHORIZED = "User not authorized to perform this action"
+
+
+def render_error(error):
+    """Looking's one error body: ``{"message", "err"}`` (plus the documented special shapes)."""
+    if error.code == "LOGIN_FAILED":
+        return {"status": 401, "authorized": False, "message": error.message}
+    if error.code == "SESSION_INVALID":
+        return {"valid": False, "message": error.message}
+    if error.kind == "auth_missing":
+        return {"message": "No authorization token provided", "err": None}
+    if error.kind in ("auth_invalid", "auth_expired", "auth_permission") and error.status == 403:
+        return {"message": NOT_AUTHORIZED, "err": error.details}
+    if error.kind == "forbidden":
+        return {"message": NOT_AUTHORIZED, "err": {"name": "PermissionError", "message": error.details or error.message}}
+    if error.kind == "validation":
+        return {"message": error.message, "err": {"code": "VALIDATION_ERROR", "details": error.errors}}
+    if error.code == 11000:
+        return {"message": error.message, "err": {"code": 11000, **(error.details or {})}}
+    if error.code == "PASSWORD_MISMATCH":
+        return {"success": False, "message": error.message,
+                "err": {"code": "PASSWORD_MISMATCH", "details": "confirmPassword does not match password"}}
+    if error.kind == "rate_limited":
+        return {"message": error.message, "err": {"code": "RATE_LIMITED", "details": {"retryAfter": error.retry_after}}}
+    if error.status >= 500:
+        return {"message": error.message, "err": None}
+    code = error.code or error.kind.upper()
+    details = error.details if error.details is not None else (error.errors or None)
+    return {"message": error.message, "err": {"code": code, "details": details}}
+
+
+def bearer_info(token):
+    """Connexion's bearer check: the claims of a valid token, else 403 with the JWT error."""
+    try:
+        return tokens.decode(PRODUCT.runtime.settings.jwt_secret, token)
+    except tokens.TokenError as exc:
+        details = {"name": exc.name, "message": exc.message}
+        if exc.expired_at:
+            details["expiredAt"] = exc.expired_at.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        raise AuthProblem(403, "expired" if exc.name == "TokenExpiredError" else "invalid", NOT_AUTHORIZED, details)
+
+
+def authorize(token_info, needed):
+    can = token_info.get("can") or []
+    if token_info.get("forceReset"):
+        return forbidden(NOT_AUTHORIZED, {"name": "PasswordResetRequired",
+                                          "message": "change your password before doing anything else"})
+    if "super" in can or all(permission in can for permission in needed):
+        return None
+    missing = next(p for p in needed if p not in can)
+    return forbidden(NOT_AUTHORIZED, {"name": "PermissionError", "message": f"requires the '{missing}' permission"})
+
+
+def issue_token(claims):
+    token, payload = tokens.issue(PRODUCT.runtime.settings.jwt_secret, claims, TOKEN_TTL)
+    return token
+
+
+def configure(app, settings):
+    runtime = PRODUCT.runtime
+    runtime.mailer = mailer_from_settings(settings.mail)
+    runtime.storage = LocalStorage(settings.storage_dir)
+    runtime.images = ImageStore(runtime.storage)
+    runtime.geocoder = geocoder_from_settings(settings.geocoder)
+
+
+PRODUCT = Product(
+    name="looking",
+    title="Looking",
+    port=3069,
+    base_path="",
+    database=database,
+    render_error=render_error,
+    authorize=authorize,
+    rate_rules=(
+        Rule("auth", 20, 15 * 60, prefixes=("/auth/login", "/auth/reset"), methods=("POST",)),
+        Rule("submission", 10, 60 * 60, prefixes=("/profiles/submission",), methods=("POST",)),
+    ),
+    configure=configure,
+    seed=seed_data.seed,
+    create_admin=seed_data.create_admin,
+)

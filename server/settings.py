@@ -1,0 +1,94 @@
+"""One typed settings object per product, read from the environment."""
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VAR = ROOT / "var"
+PLACEHOLDER_SECRETS = {"", "changeme", "change-me", "secret", "dev", "development"}
+
+
+class SettingsError(RuntimeError):
+    pass
+
+
+def _flag(value, default):
+    if value is None:
+        return default
+    return value.strip().lower() not in ("0", "false", "off", "no", "")
+
+
+@dataclass(frozen=True)
+class Settings:
+    product: str
+    database_url: str
+    jwt_secret: str
+    environment: str = "development"
+    validate_responses: bool = False
+    rate_limits: bool = True
+    rate_limit_scale: float = 1.0
+    redis_url: str | None = None
+    cors_origins: tuple = ("*",)
+    max_body_bytes: int = 8 * 1024 * 1024
+    public_url: str = ""
+    storage_dir: Path = VAR / "uploads"
+    mail: dict = field(default_factory=dict)
+    geocoder: dict = field(default_factory=dict)
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def is_production(self):
+        return self.environment == "production"
+
+    @classmethod
+    def from_env(cls, product, env=None, **overrides):
+        env = os.environ if env is None else env
+        up = product.upper()
+        environment = env.get("APP_ENV", "development")
+        secret = env.get(f"{up}_JWT_SECRET") or env.get("JWT_SECRET")
+        if not secret:
+            if environment == "production":
+                raise SettingsError(f"{up}_JWT_SECRET (or JWT_SECRET) must be set in production")
+            secret = _dev_secret(product)
+        elif environment == "production" and (secret.lower() in PLACEHOLDER_SECRETS or len(secret) < 32):
+            raise SettingsError(f"{up}_JWT_SECRET is a placeholder or shorter than 32 characters")
+        values = dict(
+            product=product,
+            database_url=env.get(f"{up}_DATABASE_URL") or f"sqlite:///{VAR / (product + '.db')}",
+            jwt_secret=secret,
+            environment=environment,
+            validate_responses=_flag(env.get("VALIDATE_RESPONSES"), False),
+            rate_limits=_flag(env.get("RATE_LIMITS"), True),
+            rate_limit_scale=float(env.get("RATE_LIMIT_SCALE", "1")),
+            redis_url=env.get("REDIS_URL") or None,
+            cors_origins=tuple(o.strip() for o in env.get("CORS_ORIGINS", "*").split(",") if o.strip()),
+            max_body_bytes=int(env.get("MAX_BODY_BYTES", str(8 * 1024 * 1024))),
+            public_url=env.get(f"{up}_PUBLIC_URL", ""),
+            storage_dir=Path(env.get(f"{up}_STORAGE_DIR") or VAR / "uploads" / product),
+            mail={
+                "host": env.get("SMTP_HOST"),
+                "port": int(env.get("SMTP_PORT", "587")),
+                "username": env.get("SMTP_USERNAME"),
+                "password": env.get("SMTP_PASSWORD"),
+                "sender": env.get("MAIL_FROM", f"no-reply@{product}.local"),
+                "starttls": _flag(env.get("SMTP_STARTTLS"), True),
+            },
+            geocoder={
+                "url": env.get("GEOCODER_URL"),
+                "api_key": env.get("GEOCODER_API_KEY"),
+            },
+            extra={k: v for k, v in env.items() if k.startswith(up + "_")},
+        )
+        values.update(overrides)
+        return cls(**values)
+
+
+def _dev_secret(product):
+    """A development secret generated once into var/ so tokens survive restarts."""
+    VAR.mkdir(exist_ok=True)
+    path = VAR / f"{product}.jwt-secret"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
