@@ -35,6 +35,10 @@ class Database:
             bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
         )
 
+    def use_engine(self):
+        """Undo ``bind_connection``: sessions use the engine's pool again."""
+        self._sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
+
     def session(self):
         if self._sessionmaker is None:
             raise RuntimeError(f"the {self.name} database is not bound; create the app first")

@@ -72,7 +72,7 @@ def normalize(exc):
     if isinstance(exc, domain.DomainError):
         status, kind = next(v for k, v in DOMAIN_STATUS.items() if isinstance(exc, k))
         return ApiError(status, kind, exc.message, field=exc.field, code=exc.code, details=exc.details,
-                        errors=[{"field": exc.field, "location": "body", "message": exc.message}] if exc.field else [])
+                        errors=[{"field": exc.field, "message": exc.message}] if exc.field else [])
     if isinstance(exc, RequestValidationProblem):
         return ApiError(400, "validation", exc.detail, errors=exc.errors, field=exc.errors[0].get("field"))
     if isinstance(exc, AuthProblem):

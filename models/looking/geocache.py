@@ -47,6 +47,9 @@ def update(session, *, entry_id, changes):
     if "formatted" in changes:
         entry.formatted = changes["formatted"]
     if "loc" in changes:
-        entry.lng, entry.lat = changes["loc"]["coordinates"]
+        lng, lat = changes["loc"]["coordinates"]
+        if not -90 <= lat <= 90:
+            raise RuleViolation("Latitude must be between -90 and 90", field="loc.coordinates", code="INVALID_LOCATION")
+        entry.lng, entry.lat = lng, lat
     session.flush()
     return entry

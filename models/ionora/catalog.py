@@ -1,0 +1,119 @@
+"""The product catalog: public browsing and search, and the administrators' product management."""
+from decimal import Decimal
+
+from sqlalchemy import desc, func, literal_column, or_, select
+
+from models.errors import InvalidInput, NotFound
+from models.ionora.entities import SEARCH_DOCUMENT, Product
+from models.ionora.money import round2
+from models.ionora.users import as_uuid
+from models.paging import order_by, page_query
+
+NOT_FOUND = "Product not found."
+SEARCH_LIMIT = 50
+SORTS = {
+    "latest": (Product.created_at.desc(), Product.id),
+    "price_asc": (Product.price.asc(), Product.created_at.desc(), Product.id),
+    "price_desc": (Product.price.desc(), Product.created_at.desc(), Product.id),
+}
+EDITABLE = ("name", "description", "price", "discount_percentage", "category", "stock_quantity", "images",
+            "specifications", "is_active")
+
+
+def list_products(session, *, page, limit, sort=None, category=None, min_price=None, max_price=None):
+    """Active products, one page; ``min_price``/``max_price`` bound the price after discount."""
+    stmt = select(Product).where(Product.is_active.is_(True))
+    if category is not None:
+        stmt = stmt.where(Product.category == category)
+    if min_price is not None:
+        stmt = stmt.where(Product.final_price >= Decimal(str(min_price)))
+    if max_price is not None:
+        stmt = stmt.where(Product.final_price <= Decimal(str(max_price)))
+    stmt = order_by(stmt, sort, SORTS, default="latest")
+    return page_query(session, stmt, page=page, limit=limit)
+
+
+def search_products(session, *, q):
+    """Full-text search over name and description: PostgreSQL ranks with ``plainto_tsquery``;
+    elsewhere every word must appear (case-insensitively) in the name or the description."""
+    q = (q or "").strip()
+    if not q:
+        raise InvalidInput("Search query parameter 'q' is required.")
+    stmt = select(Product).where(Product.is_active.is_(True))
+    if session.get_bind().dialect.name == "postgresql":
+        document = literal_column(SEARCH_DOCUMENT.replace("(name", "(products.name")
+                                  .replace("(description", "(products.description"))
+        query = func.plainto_tsquery("english", q)
+        stmt = stmt.where(document.op("@@")(query)).order_by(desc(func.ts_rank(document, query)),
+                                                             Product.created_at.desc(), Product.id)
+    else:
+        for word in q.split()[:10]:
+            pattern = "%" + word.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            stmt = stmt.where(or_(func.lower(Product.name).like(pattern, escape="\\"),
+                                  func.lower(func.coalesce(Product.description, "")).like(pattern, escape="\\")))
+        stmt = stmt.order_by(Product.created_at.desc(), Product.id)
+    return list(session.scalars(stmt.limit(SEARCH_LIMIT)))
+
+
+def get_product(session, *, product_id, active_only=True, lock=False):
+    key = as_uuid(product_id)
+    stmt = select(Product).where(Product.id == key)
+    if active_only:
+        stmt = stmt.where(Product.is_active.is_(True))
+    if lock:
+        stmt = stmt.with_for_update()
+    product = session.scalars(stmt).first() if key else None
+    if product is None:
+        raise NotFound(NOT_FOUND)
+    return product
+
+
+def create_product(session, *, data):
+    product = Product(
+        name=data["name"].strip(),
+        description=data.get("description"),
+        price=round2(Decimal(str(data["price"]))),
+        discount_percentage=round2(Decimal(str(data.get("discount_percentage", 0)))),
+        category=data.get("category"),
+        stock_quantity=data.get("stock_quantity", 0),
+        images=_images(data.get("images", [])),
+        specifications=data.get("specifications") or {},
+        is_active=data.get("is_active", True),
+    )
+    session.add(product)
+    session.flush()
+    return product
+
+
+def update_product(session, *, product_id, changes):
+    product = get_product(session, product_id=product_id, active_only=False, lock=True)
+    for key in EDITABLE:
+        if key not in changes:
+            continue
+        value = changes[key]
+        if key in ("price", "discount_percentage"):
+            value = round2(Decimal(str(value)))
+        elif key == "images":
+            value = _images(value)
+        elif key == "name":
+            value = value.strip()
+        elif key == "specifications":
+            value = value or {}
+        setattr(product, key, value)
+    product.reprice()
+    session.flush()
+    return product
+
+
+def deactivate_product(session, *, product_id):
+    product = get_product(session, product_id=product_id, active_only=False, lock=True)
+    product.is_active = False
+    session.flush()
+    return product
+
+
+def _images(values):
+    cleaned = [v.strip() for v in values if isinstance(v, str) and v.strip()]
+    if len(cleaned) != len([v for v in values if not (isinstance(v, str) and not v.strip())]):
+        raise InvalidInput("Image URLs must be strings.", field="images")
+    return cleaned

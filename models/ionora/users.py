@@ -1,0 +1,115 @@
+"""Accounts: registration, credentials, profile."""
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from models.base import utcnow
+from models.errors import Conflict, Forbidden, NotFound, Unauthorized
+from models.ionora.entities import User
+from models.passwords import hash_password, verify_against_nothing, verify_password
+
+EMAIL_TAKEN = "Email is already registered."
+BAD_LOGIN = "Invalid email or password."
+
+
+def normalize_email(email):
+    return email.strip().lower()
+
+
+def as_uuid(value):
+    if isinstance(value, uuid.UUID):
+        return value
+    try:
+        return uuid.UUID(str(value))
+    except (TypeError, ValueError):
+        return None
+
+
+def find_by_email(session, email):
+    return session.scalars(select(User).where(User.email == normalize_email(email))).first()
+
+
+def get_user(session, user_id, *, lock=False):
+    """The account a token names; a token for a deleted account is refused (403, as the original)."""
+    key = as_uuid(user_id)
+    stmt = select(User).where(User.id == key)
+    if lock:
+        stmt = stmt.with_for_update()
+    user = session.scalars(stmt).first() if key else None
+    if user is None:
+        raise Forbidden("User not found.")
+    return user
+
+
+def register(session, *, email, password, full_name, phone=None, is_admin=False, email_verified=False):
+    email = normalize_email(email)
+    if find_by_email(session, email) is not None:
+        raise Conflict(EMAIL_TAKEN, field="email")
+    user = User(email=email, password_hash=hash_password(password), full_name=full_name.strip(),
+                phone=phone, is_admin=is_admin, email_verified=email_verified)
+    session.add(user)
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError:
+        raise Conflict(EMAIL_TAKEN, field="email") from None
+    return user
+
+
+def authenticate(session, *, email, password):
+    """Check the credentials and record the login. Returns ``(user, previous_last_login)``."""
+    user = find_by_email(session, email)
+    if user is None:
+        verify_against_nothing(password)
+        raise Unauthorized(BAD_LOGIN)
+    if not verify_password(password, user.password_hash):
+        raise Unauthorized(BAD_LOGIN)
+    previous = user.last_login
+    user.last_login = utcnow()
+    user.updated_at = utcnow()
+    session.flush()
+    return user, previous
+
+
+def change_password(session, *, user_id, current_password, new_password):
+    user = get_user(session, user_id, lock=True)
+    if not verify_password(current_password, user.password_hash):
+        raise Unauthorized("Current password is incorrect.")
+    user.password_hash = hash_password(new_password)
+    session.flush()
+    return user
+
+
+def update_profile(session, *, user_id, changes):
+    user = get_user(session, user_id, lock=True)
+    if "full_name" in changes:
+        user.full_name = changes["full_name"].strip()
+    if "phone" in changes:
+        user.phone = changes["phone"]
+    user.updated_at = utcnow()
+    session.flush()
+    return user
+
+
+def is_admin(session, user_id):
+    """``None`` when the account no longer exists."""
+    key = as_uuid(user_id)
+    if key is None:
+        return None
+    return session.scalar(select(User.is_admin).where(User.id == key))
+
+
+def make_admin(session, *, email, password, full_name, phone=None):
+    """Create an administrator, or promote the existing account with that email."""
+    user = find_by_email(session, email)
+    if user is not None:
+        user.is_admin = True
+        user.password_hash = hash_password(password)
+        session.flush()
+        return user
+    return register(session, email=email, password=password, full_name=full_name, phone=phone,
+                    is_admin=True, email_verified=True)
+
+
+__all__ = ["NotFound", "register", "authenticate", "change_password", "update_profile", "get_user", "is_admin"]
