@@ -16,7 +16,7 @@ from server import errors
 from server.middleware import AccessLogMiddleware, body_limit_middleware
 from server.permissions import after_security, permission_middleware
 from server.resolver import HandlerResolver
-from server.ratelimit import Limiter, MemoryStore, RedisStore, rate_limit_middleware
+from server.ratelimit import Limiter, MemoryStore, RateLimitHeadersMiddleware, RedisStore, rate_limit_middleware
 from server.settings import Settings
 from server.validation import validator_map
 
@@ -97,6 +97,7 @@ def create_app(name, settings=None):
         expose_headers=["X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "Retry-After"],
     )
     app.add_middleware(AccessLogMiddleware, MiddlewarePosition.BEFORE_EXCEPTION)
+    app.add_middleware(RateLimitHeadersMiddleware, MiddlewarePosition.BEFORE_EXCEPTION)
     if product.configure:
         product.configure(app, settings)
     return app

@@ -1,0 +1,73 @@
+"""Every error leaves in the product's own format: routing, method, size, media type, encoding, 500."""
+from models.looking import profiles
+
+
+class TestErrorRegistry:
+    def test_unknown_route_is_404(self, client):
+        response = client.get("/no/such/route")
+        assert response.status_code == 404
+        assert response.json() == {"message": "Not found", "err": {"code": "ROUTE_NOT_FOUND", "details": None}}
+
+    def test_wrong_method_is_405_with_every_allowed_method(self, client):
+        response = client.delete("/profiles")
+        assert response.status_code == 405
+        assert response.headers["allow"] == "GET, POST"
+        assert response.json() == {"message": "Method not allowed",
+                                   "err": {"code": "METHOD_NOT_ALLOWED", "details": None}}
+
+    def test_oversized_body_is_413_before_it_is_read(self, client):
+        response = client.post("/profiles/submission", content=b"{" + b" " * (9 * 1024 * 1024) + b"}",
+                               headers={"Content-Type": "application/json"})
+        assert response.status_code == 413
+        assert response.json() == {"message": "Request body too large", "err": {"code": "TOO_LARGE", "details": None}}
+
+    def test_wrong_media_type_is_415(self, client):
+        response = client.post("/auth/login", content=b"username=a", headers={"Content-Type": "text/plain"})
+        assert response.status_code == 415
+        assert response.json()["err"]["code"] == "UNSUPPORTED_MEDIA_TYPE"
+
+    def test_invalid_utf8_is_400(self, client):
+        response = client.post("/auth/login", content=b'{"username": "\xff\xfe"}',
+                               headers={"Content-Type": "application/json"})
+        assert response.status_code == 400
+        assert response.json()["message"] == "Request body is not valid UTF-8"
+
+    def test_unknown_query_parameter_is_400(self, client):
+        response = client.get("/profiles?sort=name")
+        assert response.status_code == 400
+        assert response.json()["err"]["details"] == [
+            {"field": "sort", "location": "query", "message": "Unknown query parameter 'sort'"}]
+
+    def test_every_failing_field_is_named(self, client):
+        response = client.post("/auth/login", json={"username": 1, "password": 2})
+        assert [d["field"] for d in response.json()["err"]["details"]] == ["password", "username"]
+
+    def test_unexpected_failure_is_500_without_internals(self, client, monkeypatch):
+        def explode(session):
+            raise RuntimeError("secret internal detail")
+
+        monkeypatch.setattr(profiles, "list_approved", explode)
+        response = client.get("/profiles")
+        assert response.status_code == 500
+        assert response.json() == {"message": "Internal server error", "err": None}
+        assert "secret" not in response.text
+
+    def test_responses_are_compact_json(self, client, make):
+        make.profile()
+        response = client.get("/profiles")
+        assert response.headers["content-type"] == "application/json"
+        assert '": ' not in response.text and '", "' not in response.text and "\n " not in response.text
+
+    def test_spec_and_docs_are_served(self, client):
+        spec = client.get("/openapi.json")
+        assert spec.status_code == 200
+        assert spec.json()["info"]["title"] == "Looking API"
+        docs = client.get("/docs/")
+        assert docs.status_code == 200
+        assert "swagger" in docs.text.lower()
+
+    def test_cors_preflight(self, client):
+        response = client.options("/profiles", headers={"Origin": "https://app.example",
+                                                        "Access-Control-Request-Method": "GET"})
+        assert response.status_code == 200
+        assert response.headers["access-control-allow-origin"] in ("*", "https://app.example")
