@@ -3,7 +3,7 @@ from sqlalchemy import exists, select, update
 
 from models.errors import Conflict, NotFound
 from models.ionora.entities import Address, Order, User
-from models.ionora.users import as_uuid
+from models.ionora.users import BLANK, as_uuid
 
 FIELDS = ("address_type", "full_address", "city", "state", "pincode", "country", "is_default")
 NOT_FOUND = "Address not found."
@@ -67,4 +67,4 @@ def _demote_others(session, *, user_id, keep):
 
 
 def _clean(value):
-    return value.strip() if isinstance(value, str) else value
+    return value.strip(BLANK) if isinstance(value, str) else value

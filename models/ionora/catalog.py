@@ -6,7 +6,7 @@ from sqlalchemy import desc, func, literal_column, or_, select
 from models.errors import InvalidInput, NotFound
 from models.ionora.entities import SEARCH_DOCUMENT, Product
 from models.ionora.money import round2
-from models.ionora.users import as_uuid
+from models.ionora.users import BLANK, as_uuid
 from models.paging import order_by, page_query
 
 NOT_FOUND = "Product not found."
@@ -36,7 +36,7 @@ def list_products(session, *, page, limit, sort=None, category=None, min_price=N
 def search_products(session, *, q):
     """Full-text search over name and description: PostgreSQL ranks with ``plainto_tsquery``;
     elsewhere every word must appear (case-insensitively) in the name or the description."""
-    q = (q or "").strip()
+    q = (q or "").strip(BLANK)
     if not q:
         raise InvalidInput("Search query parameter 'q' is required.")
     stmt = select(Product).where(Product.is_active.is_(True))
@@ -70,7 +70,7 @@ def get_product(session, *, product_id, active_only=True, lock=False):
 
 def create_product(session, *, data):
     product = Product(
-        name=data["name"].strip(),
+        name=data["name"].strip(BLANK),
         description=data.get("description"),
         price=round2(Decimal(str(data["price"]))),
         discount_percentage=round2(Decimal(str(data.get("discount_percentage", 0)))),
@@ -96,7 +96,7 @@ def update_product(session, *, product_id, changes):
         elif key == "images":
             value = _images(value)
         elif key == "name":
-            value = value.strip()
+            value = value.strip(BLANK)
         elif key == "specifications":
             value = value or {}
         setattr(product, key, value)
@@ -113,7 +113,5 @@ def deactivate_product(session, *, product_id):
 
 
 def _images(values):
-    cleaned = [v.strip() for v in values if isinstance(v, str) and v.strip()]
-    if len(cleaned) != len([v for v in values if not (isinstance(v, str) and not v.strip())]):
-        raise InvalidInput("Image URLs must be strings.", field="images")
-    return cleaned
+    """Trimmed, blanks dropped (as the original)."""
+    return [v.strip(BLANK) for v in values if v.strip(BLANK)]

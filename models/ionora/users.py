@@ -9,12 +9,13 @@ from models.errors import Conflict, Forbidden, NotFound, Unauthorized
 from models.ionora.entities import User
 from models.passwords import hash_password, verify_against_nothing, verify_password
 
+BLANK = " \t\n\r\f\v"  # ASCII whitespace only, as the spec's patterns define it
 EMAIL_TAKEN = "Email is already registered."
 BAD_LOGIN = "Invalid email or password."
 
 
 def normalize_email(email):
-    return email.strip().lower()
+    return email.strip(BLANK).lower()
 
 
 def as_uuid(value):
@@ -46,7 +47,7 @@ def register(session, *, email, password, full_name, phone=None, is_admin=False,
     email = normalize_email(email)
     if find_by_email(session, email) is not None:
         raise Conflict(EMAIL_TAKEN, field="email")
-    user = User(email=email, password_hash=hash_password(password), full_name=full_name.strip(),
+    user = User(email=email, password_hash=hash_password(password), full_name=full_name.strip(BLANK),
                 phone=phone, is_admin=is_admin, email_verified=email_verified)
     session.add(user)
     try:
@@ -84,7 +85,7 @@ def change_password(session, *, user_id, current_password, new_password):
 def update_profile(session, *, user_id, changes):
     user = get_user(session, user_id, lock=True)
     if "full_name" in changes:
-        user.full_name = changes["full_name"].strip()
+        user.full_name = changes["full_name"].strip(BLANK)
     if "phone" in changes:
         user.phone = changes["phone"]
     user.updated_at = utcnow()

@@ -1,0 +1,1 @@
+"""Ionora's operations, one function per operationId (``<area>.<function>``)."""

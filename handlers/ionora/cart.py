@@ -1,0 +1,41 @@
+"""The signed-in user's cart."""
+from handlers.ionora.schemas import cart_items_out, summary_out
+from models.ionora import cart, database
+
+
+def _snapshot(session, user):
+    lines, summary = cart.view(session, user_id=user)
+    return {"items": cart_items_out.dump(lines), "summary": summary_out(summary)}
+
+
+def add_cart_item(body, user):
+    with database.unit_of_work() as uow:
+        cart.add_item(uow.session, user_id=user, product_id=body["product_id"], quantity=body.get("quantity", 1))
+        uow.commit()
+        return _snapshot(uow.session, user), 200
+
+
+def get_cart(user):
+    with database.unit_of_work() as uow:
+        return _snapshot(uow.session, user), 200
+
+
+def update_cart_item(id, body, user):
+    with database.unit_of_work() as uow:
+        cart.update_item(uow.session, user_id=user, item_id=id, quantity=body["quantity"])
+        uow.commit()
+    return {"message": "Cart item updated successfully."}, 200
+
+
+def remove_cart_item(id, user):
+    with database.unit_of_work() as uow:
+        cart.remove_item(uow.session, user_id=user, item_id=id)
+        uow.commit()
+    return {"message": "Cart item removed successfully."}, 200
+
+
+def clear_cart(user):
+    with database.unit_of_work() as uow:
+        cart.clear(uow.session, user_id=user)
+        uow.commit()
+    return {"message": "Cart cleared successfully."}, 200
