@@ -3,14 +3,13 @@
 Both gates create the user through the product's ``create_admin`` hook (server.product.Product):
 over HTTP (contracts.live) with ``python -m server create-admin`` against the server's database before
 it starts; in-process (contracts.fuzz) by calling the hook in a unit of work. Then they log in through
-the API with the product's entry in LOGINS. A product adds its entry here, e.g. for Ionora:
-``"ionora": Login("/auth/login", lambda a: {"email": a.email, "password": a.password})``.
+the API with the product's entry in LOGINS; a new product adds its entry there.
 """
 import secrets
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import httpx
 
@@ -36,6 +35,7 @@ class Login:
 
 LOGINS = {
     "looking": Login("/auth/login", lambda a: {"username": a.username, "password": a.password}),
+    "ionora": Login("/auth/login", lambda a: {"email": a.email, "password": a.password}),
 }
 
 
@@ -50,7 +50,7 @@ def create_admin_cli(product, account, env, cwd):
     """Create the account with ``python -m server create-admin`` against the database named in ``env``."""
     cmd = [sys.executable, "-m", "server", "create-admin", product, "--username", account.username,
            "--email", account.email, "--password", account.password]
-    proc = subprocess.run(cmd, env=env, cwd=cwd, capture_output=True, text=True)
+    proc = subprocess.run(cmd, check=False, env=env, cwd=cwd, capture_output=True, text=True)
     if proc.returncode != 0:
         raise RuntimeError(f"create-admin {product} failed:\n{proc.stdout}{proc.stderr}")
 
@@ -66,7 +66,8 @@ def token_in_process(product, client, account=None):
     (the app's test client). ``product`` is the server.product.Product."""
     account = account or Account()
     with product.database.unit_of_work() as uow:
-        product.create_admin(uow.session, account.username, account.email, account.password)
+        product.create_admin(uow.session, username=account.username, email=account.email,
+                             password=account.password)
         uow.commit()
     login = login_for(product.name)
     return login.token_from(client.post(product.base_path + login.path, json=login.body(account)))

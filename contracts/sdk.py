@@ -10,6 +10,7 @@ import sys
 from contracts.specs import BUILD, ROOT, products_with_specs, spec_path, tool_env
 
 SDK_DIR = BUILD / "sdk"
+CONFIG = ROOT / "contracts" / "openapi-python-client.yaml"
 
 
 def package_name(product):
@@ -21,8 +22,8 @@ def generate(product):
     out = SDK_DIR / package_name(product)
     out.parent.mkdir(parents=True, exist_ok=True)
     cmd = [sys.executable, "-m", "openapi_python_client", "generate", "--path", str(spec_path(product)),
-           "--output-path", str(out), "--overwrite", "--meta", "none", "--fail-on-warning"]
-    proc = subprocess.run(cmd, cwd=ROOT, env=tool_env(), capture_output=True, text=True)
+           "--output-path", str(out), "--overwrite", "--meta", "none", "--config", str(CONFIG), "--fail-on-warning"]
+    proc = subprocess.run(cmd, check=False, cwd=ROOT, env=tool_env(), capture_output=True, text=True)
     if proc.returncode != 0:
         raise RuntimeError(f"openapi-python-client failed for {product}:\n{proc.stdout}{proc.stderr}")
     for name in [m for m in sys.modules if m == out.name or m.startswith(out.name + ".")]:
