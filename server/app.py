@@ -5,11 +5,14 @@ import logging
 import re
 
 import connexion
+import flask
 import yaml
 from connexion.jsonifier import Jsonifier, JSONEncoder
 from connexion.middleware import MiddlewarePosition
 from connexion.middleware.main import ConnexionMiddleware
+from connexion.context import _operation
 from connexion.options import SwaggerUIOptions
+from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
 
 from server import errors
@@ -98,9 +101,40 @@ def create_app(name, settings=None):
     )
     app.add_middleware(AccessLogMiddleware, MiddlewarePosition.BEFORE_EXCEPTION)
     app.add_middleware(RateLimitHeadersMiddleware, MiddlewarePosition.BEFORE_EXCEPTION)
+    app.add_middleware(static_path_methods(allow_table), MiddlewarePosition.BEFORE_ROUTING)
+    app.app.before_request(_only_routed_operations)
     if product.configure:
         product.configure(app, settings)
     return app
+
+
+def _only_routed_operations():
+    """A path Connexion's router did not match (an id holding a newline, say) can still match the
+    Flask rule behind it; without an operation context the handler would fail. Answer 404 instead.
+    Plain Flask routes a product adds itself (outside the API blueprint) are left alone."""
+    if flask.request.blueprint is not None and _operation.get(None) is None:
+        raise HTTPException(404)
+
+
+def static_path_methods(table):
+    """``PUT /profiles/verified`` must be 405, not a match for ``PUT /profiles/{id}``: a path that
+    equals a parameter-free spec path is answered 405 for the methods that path does not declare."""
+    static = {rx.pattern: methods for rx, methods in table if "[^/]+" not in rx.pattern}
+    static = {re.compile(pattern): set(methods.split(", ")) | ({"HEAD"} if "GET" in methods else set())
+              for pattern, methods in static.items()}
+
+    class StaticPathMethods:
+        def __init__(self, app):
+            self.app = app
+
+        async def __call__(self, scope, receive, send):
+            if scope["type"] == "http" and scope["method"] != "OPTIONS":
+                for rx, methods in static.items():
+                    if rx.match(scope["path"]) and scope["method"] not in methods:
+                        raise HTTPException(405)
+            await self.app(scope, receive, send)
+
+    return StaticPathMethods
 
 
 def _limiter(product, settings):

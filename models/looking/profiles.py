@@ -145,7 +145,8 @@ def _apply(profile, data, images):
     details = data.get("details") or {}
     for key in DETAIL_FIELDS:
         if key in details:
-            setattr(profile, key, details[key] if details[key] is not None else "")
+            value = details[key]
+            setattr(profile, key, value if value is not None or key == "age" else "")
     pic = details.get("pic") or {}
     if pic.get("thumb") is not None:
         profile.pic_thumb = images.keep(pic["thumb"], folder="profile", stem=f"{profile.id}_thumbnail",

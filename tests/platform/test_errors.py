@@ -71,3 +71,15 @@ class TestErrorRegistry:
                                                         "Access-Control-Request-Method": "GET"})
         assert response.status_code == 200
         assert response.headers["access-control-allow-origin"] in ("*", "https://app.example")
+
+
+class TestRouting:
+    def test_undeclared_method_on_a_static_path_is_405_not_a_parameter_match(self, client):
+        response = client.put("/profiles/verified")
+        assert response.status_code == 405
+        assert response.headers["allow"] == "GET"
+
+    def test_path_the_router_cannot_match_is_404_not_500(self, client, make):
+        response = client.get("/profiles/find/1/2/3/4/a%0Ab", headers=make.headers("view"))
+        assert response.status_code == 404
+        assert response.json()["err"]["code"] == "ROUTE_NOT_FOUND"
