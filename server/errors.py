@@ -45,10 +45,13 @@ class AuthProblem(ProblemException):
 
 
 class RateLimited(ProblemException):
-    def __init__(self, retry_after, headers):
+    """``rule`` names the limit that was spent (a product may answer each one differently)."""
+
+    def __init__(self, retry_after, headers, rule=None):
         super().__init__(status=429, title=REASONS[429], detail="Too many requests, please try again later.",
                          headers=headers)
         self.retry_after = retry_after
+        self.rule = rule
 
 
 @dataclass
@@ -78,7 +81,8 @@ def normalize(exc):
     if isinstance(exc, AuthProblem):
         return ApiError(exc.status, "auth_" + exc.kind, exc.detail, details=exc.details)
     if isinstance(exc, RateLimited):
-        return ApiError(429, "rate_limited", exc.detail, headers=dict(exc.headers or {}), retry_after=exc.retry_after)
+        return ApiError(429, "rate_limited", exc.detail, headers=dict(exc.headers or {}), retry_after=exc.retry_after,
+                        code=exc.rule)
     if isinstance(exc, ProblemException):
         status = exc.status
         if status == 401:

@@ -96,7 +96,7 @@ class Limiter:
             }
             if count > rule.limit:
                 retry_after = max(1, int(math.ceil(reset_at - time.time())))
-                raise RateLimited(retry_after, headers)
+                raise RateLimited(retry_after, headers, rule=rule.name)
             if tightest is None or remaining < int(tightest["X-RateLimit-Remaining"]):
                 tightest = headers
         return tightest or {}

@@ -39,7 +39,7 @@ def render_error(error):
                             "location": e.get("location") or "body"} for e in (error.errors or [])]
                 or [{"msg": error.message, "param": None, "location": "body"}]}
     if error.kind == "rate_limited":
-        code, message = RATE_LIMIT_BODIES[_tripped_rule(error)]
+        code, message = RATE_LIMIT_BODIES.get(error.code, RATE_LIMIT_BODIES["general"])
         return {"success": False, "error": {"code": code, "message": message}, "message": message}
     if error.kind == "auth_missing":
         return {"message": "Authentication token missing."}
@@ -53,18 +53,6 @@ def render_error(error):
     if isinstance(error.details, dict):
         body.update({k: v for k, v in error.details.items() if k != "message"})
     return body
-
-
-def _tripped_rule(error):
-    """Which limiter answered 429: the rule whose (scaled) limit the response reports. The platform's
-    RateLimited does not carry the rule's name; see the report for a one-line platform change."""
-    limiter = PRODUCT.runtime.__dict__.get("limiter")
-    limit = (error.headers or {}).get("X-RateLimit-Limit")
-    if limiter is not None and limit is not None:
-        names = [rule.name for rule in limiter.rules if str(rule.limit) == str(limit)]
-        if names == ["auth"] or (names and "general" not in names):
-            return names[0]
-    return "general"
 
 
 async def bearer_info(token):

@@ -20,6 +20,7 @@ class TestLimiter:
         with pytest.raises(RateLimited) as caught:
             limiter.check("1.1.1.1", "/auth/login", "POST")
         assert 1 <= caught.value.retry_after <= 60
+        assert caught.value.rule == "auth"
         assert limiter.check("2.2.2.2", "/auth/login", "POST")["X-RateLimit-Remaining"] == "1"
 
     def test_other_paths_and_methods_are_not_counted(self):
