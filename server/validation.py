@@ -125,7 +125,9 @@ class ParamValidator(ParameterValidator):
             raise RequestValidationProblem(errors)
 
 
-class FormValidator(FormDataValidator):
+class _NamedExtraFields:
+    """Form validators: unknown form fields become a field-naming validation error."""
+
     def _validate(self, body):
         try:
             return super()._validate(body)
@@ -133,12 +135,12 @@ class FormValidator(FormDataValidator):
             raise RequestValidationProblem([{"field": None, "location": "body", "message": exc.detail}])
 
 
-class MultipartValidator(MultiPartFormDataValidator):
-    def _validate(self, body):
-        try:
-            return super()._validate(body)
-        except ExtraParameterProblem as exc:
-            raise RequestValidationProblem([{"field": None, "location": "body", "message": exc.detail}])
+class FormValidator(_NamedExtraFields, FormDataValidator):
+    pass
+
+
+class MultipartValidator(_NamedExtraFields, MultiPartFormDataValidator):
+    pass
 
 
 def validator_map():
