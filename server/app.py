@@ -10,7 +10,6 @@ import yaml
 from connexion.jsonifier import Jsonifier, JSONEncoder
 from connexion.middleware import MiddlewarePosition
 from connexion.middleware.main import ConnexionMiddleware
-from connexion.context import _operation
 from connexion.options import SwaggerUIOptions
 from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
@@ -110,9 +109,14 @@ def create_app(name, settings=None):
 
 def _only_routed_operations():
     """A path Connexion's router did not match (an id holding a newline, say) can still match the
-    Flask rule behind it; without an operation context the handler would fail. Answer 404 instead.
+    Flask rule behind it; without an operation the handler would run unvalidated. Answer 404 instead.
+    (This reads the request's own ASGI scope: Connexion's operation context variable can hold a previous
+    request's operation on a keep-alive connection.)
     Plain Flask routes a product adds itself (outside the API blueprint) are left alone."""
-    if flask.request.blueprint is not None and _operation.get(None) is None:
+    if flask.request.blueprint is None:
+        return
+    routing = flask.request.environ.get("asgi.scope", {}).get("extensions", {}).get("connexion_routing", {})
+    if routing.get("operation_id") is None:
         raise HTTPException(404)
 
 
