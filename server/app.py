@@ -10,6 +10,7 @@ import yaml
 from connexion.jsonifier import Jsonifier, JSONEncoder
 from connexion.middleware import MiddlewarePosition
 from connexion.middleware.main import ConnexionMiddleware
+from connexion.context import _operation
 from connexion.options import SwaggerUIOptions
 from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
@@ -110,13 +111,14 @@ def create_app(name, settings=None):
 def _only_routed_operations():
     """A path Connexion's router did not match (an id holding a newline, say) can still match the
     Flask rule behind it; without an operation the handler would run unvalidated. Answer 404 instead.
-    (This reads the request's own ASGI scope: Connexion's operation context variable can hold a previous
-    request's operation on a keep-alive connection.)
+    Both signs are checked: the request's own routing result (Connexion's operation context variable can
+    hold a previous request's operation on a keep-alive connection) and the operation context itself
+    (unset when the Flask rule matched a path the router refused).
     Plain Flask routes a product adds itself (outside the API blueprint) are left alone."""
     if flask.request.blueprint is None:
         return
     routing = flask.request.environ.get("asgi.scope", {}).get("extensions", {}).get("connexion_routing", {})
-    if routing.get("operation_id") is None:
+    if routing.get("operation_id") is None or _operation.get(None) is None:
         raise HTTPException(404)
 
 

@@ -5,7 +5,7 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.orm import selectinload
 
 from models.base import utcnow
-from models.errors import NotFound
+from models.errors import InvalidInput, NotFound
 from models.ids import is_object_id, new_object_id
 from models.looking.entities import TAG_KINDS, Message, Profile, ProfileTag
 from models.paging import slice_query
@@ -26,8 +26,12 @@ class Filters:
 
     @classmethod
     def from_segments(cls, limit=None, skip=None, min=None, max=None, pos=None, lkng=None, tribes=None, ethnos=None):
-        def number(raw):
-            return None if raw in (None, "", "null") else int(raw)
+        def number(raw, name):
+            if raw in (None, "", "null"):
+                return None
+            if not (raw.isascii() and raw.isdigit()):
+                raise InvalidInput(f"'{name}' must be a whole number or null", field=name)
+            return int(raw)
 
         def values(raw):
             if raw in (None, "", "null"):
@@ -35,8 +39,8 @@ class Filters:
             return tuple(v for v in (part.strip() for part in raw.split("|")) if v and v != "null")
 
         tags = tuple((kind, vals) for kind, vals in zip(TAG_KINDS, map(values, (pos, lkng, tribes, ethnos))) if vals)
-        return cls(limit=number(limit) or None, skip=number(skip) or 0, min_age=number(min),
-                   max_age=number(max), tags=tags)
+        return cls(limit=number(limit, "limit") or None, skip=number(skip, "skip") or 0,
+                   min_age=number(min, "min"), max_age=number(max, "max"), tags=tags)
 
 
 def _approved():

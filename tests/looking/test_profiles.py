@@ -384,3 +384,27 @@ class TestGetUpload:
 
 def test_storage_root_is_per_test_run():
     assert "files" in str(PRODUCT.runtime.storage.root)
+
+
+class TestFilters:
+    """The path segments are validated by the spec; the model refuses bad numbers on its own too."""
+
+    @pytest.mark.parametrize("segments,field", [
+        pytest.param(("x",), "limit", id="limit"),
+        pytest.param(("1", "÷"), "skip", id="skip"),
+        pytest.param(("1", "0", "1\n"), "min", id="trailing newline"),
+    ])
+    def test_non_numbers_are_invalid_input(self, segments, field):
+        from models.errors import InvalidInput
+        from models.looking.profiles import Filters
+
+        with pytest.raises(InvalidInput) as caught:
+            Filters.from_segments(*segments)
+        assert caught.value.field == field
+
+    def test_null_and_pipes(self):
+        from models.looking.profiles import Filters
+
+        filters = Filters.from_segments("5", "null", "20", "null", "Top|Versatile", "null", "Geek", None)
+        assert (filters.limit, filters.skip, filters.min_age, filters.max_age) == (5, 0, 20, None)
+        assert filters.tags == (("position", ("Top", "Versatile")), ("tribes", ("Geek",)))
