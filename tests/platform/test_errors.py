@@ -83,3 +83,25 @@ class TestRouting:
         response = client.get("/profiles/find/1/2/3/4/a%0Ab", headers=make.headers("view"))
         assert response.status_code == 404
         assert response.json()["err"]["code"] == "ROUTE_NOT_FOUND"
+
+
+class TestNulCharacters:
+    """PostgreSQL cannot store NUL: bodies lose it at the door, parameters holding it are refused."""
+
+    def test_nul_is_dropped_from_json_bodies(self, client, make):
+        response = client.post("/profiles", headers=make.headers("add"),
+                               json={"details": {"name": "A\u0000B", "position": ["To\u0000p"]}})
+        assert response.status_code == 201
+        details = response.json()["profile"]["details"]
+        assert (details["name"], details["position"]) == ("AB", ["Top"])
+
+    def test_nul_in_a_path_parameter_is_400(self, client, make):
+        response = client.get("/profiles/find/null/null/null/null/To%00p", headers=make.headers("view"))
+        assert response.status_code == 400
+        assert response.json()["err"]["details"][0]["field"] == "pos"
+
+    def test_bodies_without_nul_reach_the_handler_byte_for_byte(self, client, make):
+        raw = b'{"details": {"name": "Zo\\u00eb", "age": 30}}'
+        response = client.post("/profiles", headers={**make.headers("add"), "Content-Type": "application/json"},
+                               content=raw)
+        assert response.json()["profile"]["details"]["name"] == "Zoë"
