@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
 
 from server import errors
-from server.middleware import AccessLogMiddleware, body_limit_middleware
+from server.middleware import AccessLogMiddleware, DropNulMiddleware, body_limit_middleware
 from server.permissions import after_security, permission_middleware
 from server.resolver import HandlerResolver
 from server.ratelimit import Limiter, MemoryStore, RateLimitHeadersMiddleware, RedisStore, rate_limit_middleware
@@ -91,6 +91,7 @@ def create_app(name, settings=None):
 
     app.add_middleware(rate_limit_middleware(lambda: product.runtime.limiter), MiddlewarePosition.BEFORE_ROUTING)
     app.add_middleware(body_limit_middleware(settings.max_body_bytes), MiddlewarePosition.BEFORE_ROUTING)
+    app.add_middleware(DropNulMiddleware, MiddlewarePosition.BEFORE_ROUTING)
     app.add_middleware(
         CORSMiddleware,
         MiddlewarePosition.BEFORE_EXCEPTION,

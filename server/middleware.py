@@ -1,5 +1,6 @@
-"""Small ASGI middlewares every product uses: body-size limit and request logging."""
+"""Small ASGI middlewares every product uses: body-size limit, NUL removal and request logging."""
 import logging
+import re
 import time
 
 from starlette.exceptions import HTTPException
@@ -65,3 +66,25 @@ class AccessLogMiddleware:
         finally:
             access_log.info("%s %s %s %.1fms", scope["method"], scope["path"], status.get("code", "-"),
                             (time.perf_counter() - started) * 1000)
+
+
+_ENCODED_NUL = re.compile(rb"%00")
+
+
+class DropNulMiddleware:
+    """Removes NUL characters from the path and query string before routing, as the JSON body
+    validator does from bodies: PostgreSQL cannot store or compare them, and they mean nothing here."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http":
+            query = scope.get("query_string", b"")
+            if b"%00" in query:
+                scope["query_string"] = _ENCODED_NUL.sub(b"", query)
+            if "\x00" in scope.get("path", ""):
+                scope["path"] = scope["path"].replace("\x00", "")
+                if scope.get("raw_path"):
+                    scope["raw_path"] = _ENCODED_NUL.sub(b"", scope["raw_path"])
+        await self.app(scope, receive, send)

@@ -136,9 +136,6 @@ class ParamValidator(ParameterValidator):
     @staticmethod
     def _check(location, value, param):
         name = param["name"]
-        if isinstance(value, str) and "\x00" in value:
-            return [{"field": name, "location": location,
-                     "message": f"Invalid {location} parameter '{name}': NUL characters are not allowed"}]
         if is_nullable(param) and is_null(value):
             return []
         if value is None:

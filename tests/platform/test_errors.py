@@ -86,7 +86,7 @@ class TestRouting:
 
 
 class TestNulCharacters:
-    """PostgreSQL cannot store NUL: bodies lose it at the door, parameters holding it are refused."""
+    """PostgreSQL cannot store NUL: bodies, paths and query strings lose it at the door."""
 
     def test_nul_is_dropped_from_json_bodies(self, client, make):
         response = client.post("/profiles", headers=make.headers("add"),
@@ -95,10 +95,14 @@ class TestNulCharacters:
         details = response.json()["profile"]["details"]
         assert (details["name"], details["position"]) == ("AB", ["Top"])
 
-    def test_nul_in_a_path_parameter_is_400(self, client, make):
+    def test_nul_is_dropped_from_paths(self, client, make):
+        profile = make.profile(position=["Top"])
         response = client.get("/profiles/find/null/null/null/null/To%00p", headers=make.headers("view"))
-        assert response.status_code == 400
-        assert response.json()["err"]["details"][0]["field"] == "pos"
+        assert (response.status_code, [p["_id"] for p in response.json()]) == (200, [profile.id])
+
+    def test_nul_is_dropped_from_query_strings(self, client):
+        response = client.get("/profiles?%00")
+        assert response.status_code == 200
 
     def test_bodies_without_nul_reach_the_handler_byte_for_byte(self, client, make):
         raw = b'{"details": {"name": "Zo\\u00eb", "age": 30}}'
