@@ -23,8 +23,8 @@ from contracts.specs import BUILD, ROOT, implemented_products
 
 CONFIG = ROOT / "contracts" / "schemathesis.toml"
 OUT = BUILD / "live"
-CI_BUDGET = {"max_examples": 10, "max_time": 120}
-DEEP_BUDGET = {"max_examples": 100, "max_time": 600}  # under Looking's 15-minute token life
+CI_BUDGET = {"max_examples": 10, "max_time": 120, "seed": 20261121}  # seeded: a build is repeatable
+DEEP_BUDGET = {"max_examples": 100, "max_time": 600, "seed": None}  # under Looking's 15-minute token life
 PHASES = "examples,coverage,fuzzing,stateful"
 
 
@@ -113,7 +113,7 @@ def parse(argv):
                     help=f"longer local run ({DEEP_BUDGET['max_examples']} examples, {DEEP_BUDGET['max_time']}s)")
     ap.add_argument("--max-examples", type=int, help=f"per operation (default {CI_BUDGET['max_examples']})")
     ap.add_argument("--max-time", type=int, help=f"seconds per product (default {CI_BUDGET['max_time']})")
-    ap.add_argument("--seed", type=int)
+    ap.add_argument("--seed", type=int, help="default: a fixed seed for the CI budget, random with --deep")
     return ap.parse_args(argv)
 
 
@@ -128,7 +128,8 @@ def main(argv=None):
     results = {}
     for product in products:
         started = time.monotonic()
-        results[product] = fuzz(product, max_examples, max_time, args.seed)
+        seed = args.seed if args.seed is not None else budget["seed"]
+        results[product] = fuzz(product, max_examples, max_time, seed)
         print(f"live: {product} {'ok' if results[product] == 0 else 'FAILED'} ({time.monotonic() - started:.0f}s)")
     return 1 if any(results.values()) else 0
 

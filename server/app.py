@@ -91,7 +91,7 @@ def create_app(name, settings=None):
 
     app.add_middleware(rate_limit_middleware(lambda: product.runtime.limiter), MiddlewarePosition.BEFORE_ROUTING)
     app.add_middleware(body_limit_middleware(settings.max_body_bytes), MiddlewarePosition.BEFORE_ROUTING)
-    app.add_middleware(DropNulMiddleware, MiddlewarePosition.BEFORE_ROUTING)
+    app.add_middleware(DropNulMiddleware, MiddlewarePosition.BEFORE_CONTEXT)
     app.add_middleware(
         CORSMiddleware,
         MiddlewarePosition.BEFORE_EXCEPTION,

@@ -72,8 +72,9 @@ _ENCODED_NUL = re.compile(rb"%00")
 
 
 class DropNulMiddleware:
-    """Removes NUL characters from the path and query string before routing, as the JSON body
-    validator does from bodies: PostgreSQL cannot store or compare them, and they mean nothing here."""
+    """Removes NUL characters from the path and query string after validation (parameters are judged
+    as sent) and before the handler, as the JSON body validator does for bodies: PostgreSQL cannot
+    store or compare them, and they mean nothing here."""
 
     def __init__(self, app):
         self.app = app

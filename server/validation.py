@@ -72,8 +72,9 @@ def without_nul(value):
 
 class BodyValidator(JSONRequestBodyValidator):
     async def wrap_receive(self, receive, *, scope):
-        """As Connexion's, except that the body is re-sent only when NUL characters were dropped, so
-        handlers that verify a signature over the raw body still see the bytes that were signed."""
+        """As Connexion's, except that NUL characters are dropped after validation (the body is judged as
+        sent) and the body is re-sent only when that changed it, so handlers that verify a signature
+        over the raw body still see the bytes that were signed."""
         headers = Headers(scope=scope)
         if not int(headers.get("content-length", 0)):
             if self._required:
@@ -91,9 +92,10 @@ class BodyValidator(JSONRequestBodyValidator):
                 yield message.get("body", b"")
             yield b""
 
-        body, changed = without_nul(await self._parse(stream(), scope=scope))
+        body = await self._parse(stream(), scope=scope)
         if not (body is None and self._nullable):
             self._validate(body)
+        body, changed = without_nul(body)
         if changed:
             return self._insert_body(receive, body=body, scope=scope)
         return self._insert_messages(receive, messages=messages), scope
