@@ -162,7 +162,7 @@ def _apply(profile, data, images):
         keep = [t for t in profile.tags if t.kind not in details]
         new = [ProfileTag(kind=kind, value=value, rank=rank)
                for kind in TAG_KINDS if kind in details
-               for rank, value in enumerate(dict.fromkeys(details[kind] or ()))]
+               for rank, value in enumerate(dict.fromkeys(v for v in details[kind] or () if v))]
         profile.tags = keep + new
     if "messages" in data:
         _replace_messages(profile, data["messages"] or [], images)

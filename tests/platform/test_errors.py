@@ -90,10 +90,15 @@ class TestNulCharacters:
 
     def test_nul_is_dropped_from_json_bodies(self, client, make):
         response = client.post("/profiles", headers=make.headers("add"),
-                               json={"details": {"name": "A\u0000B", "position": ["To\u0000p"]}})
+                               json={"details": {"name": "A\u0000B", "about": "\u0000story"}})
         assert response.status_code == 201
         details = response.json()["profile"]["details"]
-        assert (details["name"], details["position"]) == ("AB", ["Top"])
+        assert (details["name"], details["about"]) == ("AB", "story")
+
+    def test_control_characters_are_refused_in_tags(self, client, make):
+        response = client.post("/profiles", headers=make.headers("add"), json={"details": {"position": ["To\u0000p"]}})
+        assert response.status_code == 400
+        assert response.json()["err"]["details"][0]["field"] == "details.position.0"
 
     def test_parameters_are_judged_as_sent(self, client, make):
         response = client.get("/profiles/find/null/null/null/null/To%00p", headers=make.headers("view"))
