@@ -4,9 +4,13 @@ import asyncio
 import logging
 import multiprocessing
 import sys
+import warnings
 
-from server.app import PRODUCTS, ProductNotImplemented, load_product
-from server.settings import Settings
+# Connexion imports Starlette's test client at start-up, which warns about httpx; nothing here uses it.
+warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
+
+from server.app import PRODUCTS, ProductNotImplemented, load_product  # noqa: E402
+from server.settings import Settings  # noqa: E402
 
 log = logging.getLogger("server")
 
