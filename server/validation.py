@@ -5,14 +5,20 @@ subclasses collect every error with its location and raise :class:`RequestValida
 each product's error registry renders in its own format.
 """
 import json
+import re
+from itertools import accumulate
 
-from connexion.exceptions import BadRequestProblem, ExtraParameterProblem
+from connexion.exceptions import (
+    BadRequestProblem,
+    ExtraParameterProblem,
+    UnsupportedMediaTypeProblem,
+)
 from connexion.json_schema import Draft4RequestValidator
+from connexion.utils import is_null, is_nullable
 from connexion.validators import VALIDATOR_MAP
+from connexion.validators.form_data import FormDataValidator, MultiPartFormDataValidator
 from connexion.validators.json import JSONRequestBodyValidator
 from connexion.validators.parameter import ParameterValidator
-from connexion.validators.form_data import FormDataValidator, MultiPartFormDataValidator
-from connexion.utils import is_null, is_nullable
 from jsonschema import Draft4Validator
 from starlette.datastructures import Headers
 
@@ -58,54 +64,127 @@ def without_nul(value):
     """``value`` with every NUL character removed from its strings and keys, and whether any was.
 
     PostgreSQL cannot store NUL in text or JSON; the character carries no meaning in any field here,
-    so it is dropped at the door instead of failing deep in the database."""
+    so it is dropped at the door instead of failing deep in the database. Parsed JSON is cleaned in
+    place, with a stack instead of recursion, so no nesting depth can exhaust Python's stack."""
     if isinstance(value, str):
         return (value.replace("\x00", ""), True) if "\x00" in value else (value, False)
-    if isinstance(value, list):
-        items = [without_nul(v) for v in value]
-        return [v for v, _ in items], any(changed for _, changed in items)
-    if isinstance(value, dict):
-        pairs = [(without_nul(k), without_nul(v)) for k, v in value.items()]
-        return {k: v for (k, _), (v, _) in pairs}, any(kc or vc for (_, kc), (_, vc) in pairs)
-    return value, False
+    changed = False
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if any(isinstance(key, str) and "\x00" in key for key in node):
+                items = [(key.replace("\x00", "") if isinstance(key, str) else key, item) for key, item in node.items()]
+                node.clear()
+                node.update(items)
+                changed = True
+            slots = node.items()
+        elif isinstance(node, list):
+            slots = enumerate(node)
+        else:
+            continue
+        for slot, item in list(slots):
+            if isinstance(item, str):
+                if "\x00" in item:
+                    node[slot] = item.replace("\x00", "")
+                    changed = True
+            elif isinstance(item, (dict, list)):
+                stack.append(item)
+    return value, changed
+
+
+MAX_JSON_DEPTH = 64
+"""How deeply arrays and objects may nest in a JSON request body. Every documented body nests a few
+levels; free-form ones (profile details, webhook payloads) stay far below this. Checked on the raw
+text before parsing, so neither the parser nor the validators ever recurse deeper."""
+
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+_NESTING_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def nesting_depth_exceeds(text, limit=MAX_JSON_DEPTH):
+    """Whether the arrays and objects of the JSON ``text`` nest deeper than ``limit`` (brackets inside
+    strings do not count). Linear, and cheap for ordinary bodies: fewer brackets than the limit in
+    the whole text settle it with two counts."""
+    if text.count("[") + text.count("{") <= limit:
+        return False
+    brackets = _NOT_BRACKET.sub("", _JSON_STRING.sub("", text))
+    return max(accumulate(map(_NESTING_STEP.__getitem__, brackets)), default=0) > limit
+
+
+def lone_surrogate(value):
+    """The dotted path of the first string (or key) in parsed JSON that holds a lone UTF-16 surrogate
+    (``"\\ud800"`` escapes that do not form a pair), ``""`` for the body itself, or ``None``."""
+    stack = [(value, "")]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, str):
+            if _SURROGATE.search(node):
+                return path
+        elif isinstance(node, dict):
+            for key, item in node.items():
+                where = f"{path}.{key}" if path else str(key)
+                if _SURROGATE.search(key):
+                    return _SURROGATE.sub("\ufffd", where)
+                stack.append((item, where))
+        elif isinstance(node, list):
+            stack.extend((item, f"{path}.{index}" if path else str(index)) for index, item in enumerate(node))
+    return None
+
+
+def _with_length(scope, length):
+    """``scope`` for a body that arrived chunked, now read whole: a Content-Length instead of the
+    chunked Transfer-Encoding, which the WSGI side (Werkzeug) would otherwise read as no body."""
+    scope = dict(scope)
+    scope["headers"] = [(name, value) for name, value in scope["headers"] if name not in (b"transfer-encoding", b"content-length")]
+    scope["headers"].append((b"content-length", str(length).encode()))
+    return scope
 
 
 class BodyValidator(JSONRequestBodyValidator):
     async def wrap_receive(self, receive, *, scope):
-        """As Connexion's, except that NUL characters are dropped after validation (the body is judged as
-        sent) and the body is re-sent only when that changed it, so handlers that verify a signature
+        """As Connexion's, except that the body is always read (a chunked body has no Content-Length
+        and was taken for a missing one), a body without a Content-Type is refused with 415 (the handler
+        would see bytes, not JSON), NUL characters are dropped after validation (the body is judged as
+        sent), and the body is re-sent only when that changed it, so handlers that verify a signature
         over the raw body still see the bytes that were signed."""
-        headers = Headers(scope=scope)
-        if not int(headers.get("content-length", 0)):
+        messages = []
+        more_body = True
+        while more_body:
+            message = await receive()
+            messages.append(message)
+            more_body = message.get("type") == "http.request" and message.get("more_body", False)
+        raw = b"".join(message.get("body", b"") for message in messages)
+        receive = self._insert_messages(receive, messages=messages)
+        if "content-length" not in Headers(scope=scope):
+            scope = _with_length(scope, len(raw))
+        if not raw:
             if self._required:
                 raise RequestValidationProblem([
                     {"field": None, "location": "body", "message": "Request body is required"}])
             receive, scope = self._insert_body(receive, body=self._schema.get("default"), scope=scope)
-        messages = []
-
-        async def stream():
-            more_body = True
-            while more_body:
-                message = await receive()
-                messages.append(message)
-                more_body = message.get("more_body", False)
-                yield message.get("body", b"")
-            yield b""
-
-        body = await self._parse(stream(), scope=scope)
+            return receive, scope
+        if "content-type" not in Headers(scope=scope):
+            raise UnsupportedMediaTypeProblem(detail="Missing Content-Type header, expected ['application/json']")
+        body = self._parse_bytes(raw)
         if not (body is None and self._nullable):
             self._validate(body)
         body, changed = without_nul(body)
         if changed:
             return self._insert_body(receive, body=body, scope=scope)
-        return self._insert_messages(receive, messages=messages), scope
+        return receive, scope
 
     @property
     def _validator(self):
         return Draft4RequestValidator(self._schema, format_checker=FORMAT_CHECKER)
 
     async def _parse(self, stream, scope):
-        raw = b"".join([message async for message in stream])
+        return self._parse_bytes(b"".join([message async for message in stream]))
+
+    def _parse_bytes(self, raw):
         try:
             text = raw.decode(self._encoding)
         except (UnicodeDecodeError, LookupError):
@@ -114,12 +193,25 @@ class BodyValidator(JSONRequestBodyValidator):
             ])
         if not text.strip():
             return None
+        if nesting_depth_exceeds(text):
+            raise RequestValidationProblem([
+                {"field": None, "location": "body",
+                 "message": f"JSON nests deeper than {MAX_JSON_DEPTH} levels of arrays and objects"}
+            ])
         try:
-            return json.loads(text)
+            body = json.loads(text)
         except ValueError as exc:
             raise RequestValidationProblem([
                 {"field": None, "location": "body", "message": f"Malformed JSON: {exc}"}
             ])
+        if _SURROGATE_ESCAPE.search(text):
+            where = lone_surrogate(body)
+            if where is not None:
+                raise RequestValidationProblem([
+                    {"field": where or None, "location": "body",
+                     "message": "Invalid Unicode: a lone UTF-16 surrogate (\\ud800-\\udfff) is not a character"}
+                ])
+        return body
 
     def _validate(self, body):
         if body is None:
