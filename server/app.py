@@ -19,7 +19,7 @@ from server import errors
 from server.middleware import AccessLogMiddleware, DropNulMiddleware, body_limit_middleware
 from server.permissions import after_security, permission_middleware
 from server.resolver import HandlerResolver
-from server.ratelimit import Limiter, MemoryStore, RateLimitHeadersMiddleware, RedisStore, rate_limit_middleware
+from server.ratelimit import Limiter, RateLimitHeadersMiddleware, rate_limit_middleware
 from server.settings import Settings
 from server.validation import validator_map
 
@@ -147,8 +147,8 @@ def static_path_methods(table):
 def _limiter(product, settings):
     if not settings.rate_limits or not product.rate_rules:
         return None
-    store = RedisStore(settings.redis_url, f"rl:{product.name}") if settings.redis_url else MemoryStore()
-    return Limiter(product.rate_rules, store, scale=settings.rate_limit_scale)
+    return Limiter(product.rate_rules, redis_url=settings.redis_url,
+                   prefix=settings.rate_limit_prefix or f"rl:{product.name}", scale=settings.rate_limit_scale)
 
 
 def _allowed_methods(spec, base_path):

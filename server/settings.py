@@ -29,6 +29,7 @@ class Settings:
     rate_limits: bool = True
     rate_limit_scale: float = 1.0
     redis_url: str | None = None
+    rate_limit_prefix: str = ""  # Redis key prefix: RATE_LIMIT_PREFIX (default "rl") + ":" + product
     cors_origins: tuple = ("*",)
     max_body_bytes: int = 8 * 1024 * 1024
     public_url: str = ""
@@ -62,6 +63,7 @@ class Settings:
             rate_limits=_flag(env.get("RATE_LIMITS"), True),
             rate_limit_scale=float(env.get("RATE_LIMIT_SCALE", "1")),
             redis_url=env.get("REDIS_URL") or None,
+            rate_limit_prefix=f"{env.get('RATE_LIMIT_PREFIX') or 'rl'}:{product}",
             cors_origins=tuple(o.strip() for o in env.get("CORS_ORIGINS", "*").split(",") if o.strip()),
             max_body_bytes=int(env.get("MAX_BODY_BYTES", str(8 * 1024 * 1024))),
             public_url=env.get(f"{up}_PUBLIC_URL", ""),

@@ -1,7 +1,7 @@
 """End to end over HTTP: the happy path from registration to delivery, and the failure paths."""
 from models.ionora import database, seed
 from server.products.ionora import PRODUCT
-from server.ratelimit import Limiter, MemoryStore
+from server.ratelimit import Limiter
 from tests.ionora.conftest import bearer
 
 
@@ -84,7 +84,7 @@ class TestJourney:
 
 class TestRateLimits:
     def _with_limits(self):
-        PRODUCT.runtime.limiter = Limiter(PRODUCT.rate_rules, MemoryStore())
+        PRODUCT.runtime.limiter = Limiter(PRODUCT.rate_rules)
 
     def test_auth_limiter_answers_429_in_ionora_style(self, client, ionora):
         self._with_limits()
