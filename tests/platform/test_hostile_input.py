@@ -164,3 +164,12 @@ class TestChunkedBodies:
         response = httpx.post(base + "/auth/login", content=iter([b'{"username": "a", "password": "x"}']),
                               timeout=30)
         assert response.status_code == 415
+
+
+class TestDocumentedLimit:
+    @pytest.mark.parametrize("name", ["looking", "ionora"])
+    def test_each_spec_states_the_nesting_limit(self, name):
+        from server.app import load_product, load_spec
+
+        description = load_spec(load_product(name))["info"]["description"]
+        assert f"at most {MAX_JSON_DEPTH} levels of arrays and objects" in description
