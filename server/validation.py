@@ -6,7 +6,6 @@ each product's error registry renders in its own format.
 """
 import json
 import re
-from itertools import accumulate
 
 from connexion.exceptions import (
     BadRequestProblem,
@@ -98,21 +97,40 @@ MAX_JSON_DEPTH = 64
 levels; free-form ones (profile details, webhook payloads) stay far below this. Checked on the raw
 text before parsing, so neither the parser nor the validators ever recurse deeper."""
 
-_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
-_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
-_NESTING_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_NOT_BRACKETS = bytes(set(range(256)) - set(b"[]{}"))
+_ONE_KIND = bytes.maketrans(b"{}", b"[]")
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def nesting_depth_exceeds(text, limit=MAX_JSON_DEPTH):
     """Whether the arrays and objects of the JSON ``text`` nest deeper than ``limit`` (brackets inside
-    strings do not count). Linear, and cheap for ordinary bodies: fewer brackets than the limit in
-    the whole text settle it with two counts."""
+    strings do not count).
+
+    Fewer brackets than the limit settle it with two counts. Otherwise the brackets alone are reduced
+    by removing innermost pairs, one level per pass (each pass a C-speed string replace): text that is
+    gone within ``limit`` passes is shallow enough; pairs still left after them are nested deeper.
+    What stops reducing early is not JSON (brackets that never close or close too often): it counts as
+    too deep only with more than ``limit`` brackets left open, else the parser reports it, recursing no
+    deeper than twice the limit."""
     if text.count("[") + text.count("{") <= limit:
         return False
-    brackets = _NOT_BRACKET.sub("", _JSON_STRING.sub("", text))
-    return max(accumulate(map(_NESTING_STEP.__getitem__, brackets)), default=0) > limit
+    data = text.encode("utf-8", "surrogatepass")
+    if b'"' in data:
+        data = _JSON_STRING.sub(b"", data)
+    brackets = data.translate(_ONE_KIND, _NOT_BRACKETS)
+    for _ in range(limit):
+        reduced = brackets.replace(b"[]", b"")
+        if not reduced:
+            return False
+        if len(reduced) == len(brackets):
+            break
+        brackets = reduced
+    else:
+        if b"[]" in brackets:
+            return True
+    return brackets.count(b"[") > limit
 
 
 def lone_surrogate(value):

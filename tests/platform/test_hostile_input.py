@@ -55,6 +55,12 @@ class TestNestingDepthCount:
     def test_many_siblings_are_not_depth(self):
         assert not nesting_depth_exceeds("[" + ",".join(["[1]"] * 1000) + "]")
 
+    def test_brackets_that_never_close_count_only_when_more_than_the_limit_stay_open(self):
+        assert nesting_depth_exceeds("[" * 100)
+        assert nesting_depth_exceeds("[" * 30 + "{" * 70 + "}" * 70)
+        assert not nesting_depth_exceeds("[}" * 100)  # malformed, and the parser says so
+        assert not nesting_depth_exceeds("[" * 60 + "[1]" * 100)
+
 
 class TestLoneSurrogates:
     def test_escaped_lone_surrogate_is_400_naming_the_field(self, client):
