@@ -7,17 +7,13 @@ each product's error registry renders in its own format.
 import json
 import re
 
-from connexion.exceptions import (
-    BadRequestProblem,
-    ExtraParameterProblem,
-    UnsupportedMediaTypeProblem,
-)
+from connexion.exceptions import BadRequestProblem, ExtraParameterProblem, UnsupportedMediaTypeProblem
 from connexion.json_schema import Draft4RequestValidator
-from connexion.utils import is_null, is_nullable
 from connexion.validators import VALIDATOR_MAP
-from connexion.validators.form_data import FormDataValidator, MultiPartFormDataValidator
 from connexion.validators.json import JSONRequestBodyValidator
 from connexion.validators.parameter import ParameterValidator
+from connexion.validators.form_data import FormDataValidator, MultiPartFormDataValidator
+from connexion.utils import is_null, is_nullable
 from jsonschema import Draft4Validator
 from starlette.datastructures import Headers
 
