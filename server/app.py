@@ -96,6 +96,7 @@ def create_app(name, settings=None):
         CORSMiddleware,
         MiddlewarePosition.BEFORE_EXCEPTION,
         allow_origins=list(settings.cors_origins),
+        allow_credentials=settings.cors_credentials,
         allow_methods=["*"],
         allow_headers=["*"],
         expose_headers=["X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "Retry-After"],

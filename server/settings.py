@@ -7,6 +7,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var"
 PLACEHOLDER_SECRETS = {"", "changeme", "change-me", "secret", "dev", "development"}
+# Browser clients' usual development origins (the web clients run `next dev` on port 3000).
+DEV_CORS_ORIGINS = ("http://localhost:3000", "http://127.0.0.1:3000")
 
 
 class SettingsError(RuntimeError):
@@ -30,7 +32,12 @@ class Settings:
     rate_limit_scale: float = 1.0
     redis_url: str | None = None
     rate_limit_prefix: str = ""  # Redis key prefix: RATE_LIMIT_PREFIX (default "rl") + ":" + product
-    cors_origins: tuple = ("*",)
+    # CORS: the origins whose browser code may call the API, and whether those calls may carry
+    # credentials (`fetch(..., {credentials: "include"})`; answered with
+    # Access-Control-Allow-Credentials: true). CORS_ORIGINS (comma-separated; unset: DEV_CORS_ORIGINS in
+    # development, none in production), CORS_CREDENTIALS (default on).
+    cors_origins: tuple = DEV_CORS_ORIGINS
+    cors_credentials: bool = True
     max_body_bytes: int = 8 * 1024 * 1024
     public_url: str = ""
     storage_dir: Path = VAR / "uploads"
@@ -54,6 +61,11 @@ class Settings:
             secret = _dev_secret(product)
         elif environment == "production" and (secret.lower() in PLACEHOLDER_SECRETS or len(secret) < 32):
             raise SettingsError(f"{up}_JWT_SECRET is a placeholder or shorter than 32 characters")
+        cors_origins = _cors_origins(env.get("CORS_ORIGINS"), environment)
+        cors_credentials = _flag(env.get("CORS_CREDENTIALS"), True)
+        if environment == "production" and cors_credentials and "*" in cors_origins:
+            raise SettingsError("CORS_ORIGINS='*' cannot be combined with credentials in production: "
+                                "list the web clients' origins (or set CORS_CREDENTIALS=off)")
         values = dict(
             product=product,
             database_url=env.get(f"{up}_DATABASE_URL") or f"sqlite:///{VAR / (product + '.db')}",
@@ -64,7 +76,8 @@ class Settings:
             rate_limit_scale=float(env.get("RATE_LIMIT_SCALE", "1")),
             redis_url=env.get("REDIS_URL") or None,
             rate_limit_prefix=f"{env.get('RATE_LIMIT_PREFIX') or 'rl'}:{product}",
-            cors_origins=tuple(o.strip() for o in env.get("CORS_ORIGINS", "*").split(",") if o.strip()),
+            cors_origins=cors_origins,
+            cors_credentials=cors_credentials,
             max_body_bytes=int(env.get("MAX_BODY_BYTES", str(8 * 1024 * 1024))),
             public_url=env.get(f"{up}_PUBLIC_URL", ""),
             storage_dir=Path(env.get(f"{up}_STORAGE_DIR") or VAR / "uploads" / product),
@@ -84,6 +97,12 @@ class Settings:
         )
         values.update(overrides)
         return cls(**values)
+
+
+def _cors_origins(value, environment):
+    if value is None:
+        return DEV_CORS_ORIGINS if environment != "production" else ()
+    return tuple(o.strip().rstrip("/") for o in value.split(",") if o.strip())
 
 
 def _dev_secret(product):

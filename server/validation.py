@@ -51,7 +51,10 @@ def _describe(error):
 def collect(validator, instance, location, prefix=""):
     errors = []
     for error in sorted(validator.iter_errors(instance), key=lambda e: list(map(str, e.absolute_path))):
-        errors.append({"field": _field_path(error, prefix), "location": location, "message": _describe(error)})
+        entry = {"field": _field_path(error, prefix), "location": location, "message": _describe(error)}
+        if error.validator not in ("required", "additionalProperties"):
+            entry["value"] = error.instance  # the value judged (a product may echo it back)
+        errors.append(entry)
     return errors
 
 
@@ -253,7 +256,8 @@ class ParamValidator(ParameterValidator):
         schema = param.get("schema", param)
         validator = Draft4Validator(schema, format_checker=FORMAT_CHECKER)
         return [
-            {"field": name, "location": location, "message": f"Invalid {location} parameter '{name}': {_describe(e)}"}
+            {"field": name, "location": location, "message": f"Invalid {location} parameter '{name}': {_describe(e)}",
+             "value": value}
             for e in validator.iter_errors(value)
         ]
 

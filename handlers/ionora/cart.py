@@ -1,6 +1,7 @@
 """The signed-in user's cart."""
 from handlers.ionora.schemas import cart_items_out, summary_out
 from models.ionora import cart, database
+from server.validation import RequestValidationProblem
 
 
 def _snapshot(session, user):
@@ -9,8 +10,12 @@ def _snapshot(session, user):
 
 
 def add_cart_item(body, user):
+    if "product_id" not in body and "product" not in body:
+        raise RequestValidationProblem([{"field": "product_id", "location": "body",
+                                         "message": "Either product_id or product.external_id is required."}])
     with database.unit_of_work() as uow:
-        cart.add_item(uow.session, user_id=user, product_id=body["product_id"], quantity=body.get("quantity", 1))
+        cart.add_item(uow.session, user_id=user, product_id=body.get("product_id"),
+                      external_id=(body.get("product") or {}).get("external_id"), quantity=body.get("quantity", 1))
         uow.commit()
         return _snapshot(uow.session, user), 200
 

@@ -1,6 +1,6 @@
 """Checkout: validate the cart, place the order, confirm Razorpay's payment."""
-from handlers.ionora.schemas import checkout_items_out, paid_order_out, summary_out
-from models.ionora import checkout, database
+from handlers.ionora.schemas import checkout_items_out, checkout_summary_out, coupon_out, paid_order_out
+from models.ionora import checkout, coupons, database
 from server.products.ionora import PRODUCT, send_mail
 
 
@@ -8,17 +8,26 @@ def validate_cart(user):
     with database.unit_of_work() as uow:
         result = checkout.validate(uow.session, user_id=user)
         return {"valid": result.valid, "items": checkout_items_out.dump(result.lines),
-                "summary": summary_out(result.summary), "issues": result.issues}, 200
+                "summary": checkout_summary_out(result.summary), "issues": result.issues}, 200
+
+
+def apply_coupon(body, user):
+    with database.unit_of_work() as uow:
+        applied = coupons.apply_to_cart(uow.session, user_id=user, code=body["code"])
+        return {"coupon": coupon_out.dump(applied.coupon), "summary": checkout_summary_out(applied.summary)}, 200
 
 
 def create_order(body, user):
     payments = PRODUCT.runtime.payments
     with database.unit_of_work() as uow:
         placed = checkout.place_order(uow.session, user_id=user, shipping_address_id=body["shipping_address_id"],
-                                      payment_method=body.get("payment_method", "razorpay"), payments=payments)
+                                      payment_method=body.get("payment_method", "razorpay"), payments=payments,
+                                      coupon_code=body.get("coupon_code") or None)
         uow.commit()
+        coupon = coupon_out.dump(placed.coupon) if placed.coupon else None
     order = placed.order
-    return {"order": {"id": str(order.id), "order_number": order.order_number, "totals": summary_out(placed.summary)},
+    return {"order": {"id": str(order.id), "order_number": order.order_number,
+                      "totals": checkout_summary_out(placed.summary), "coupon": coupon},
             "razorpay_order_id": placed.provider_order["id"], "amount": placed.summary.paise,
             "currency": checkout.CURRENCY, "key_id": payments.key_id}, 201
 

@@ -1,5 +1,5 @@
 """The signed-in user's orders."""
-from handlers.ionora.schemas import OrderListItemOut, order_detail_out, order_page_out
+from handlers.ionora.schemas import OrderListItemOut, order_detail_out, order_page_out, tracking_out
 from models.ionora import database, orders
 from models.paging import clamp
 
@@ -15,6 +15,11 @@ def get_order(id, user):
     with database.unit_of_work() as uow:
         order = orders.get_own_order(uow.session, user_id=user, order_id=id, full=True)
         return {"order": order_detail_out.dump(order)}, 200
+
+
+def get_order_tracking(id, user):
+    with database.unit_of_work() as uow:
+        return {"tracking": tracking_out.dump(orders.tracking(uow.session, user_id=user, order_id=id))}, 200
 
 
 def cancel_order(id, user):

@@ -69,6 +69,12 @@ class ProductOut(Schema):
     updated_at = IsoZ()
 
 
+class AdminProductOut(ProductOut):
+    """What administrators see: the product row, with the storefront's ``external_id``."""
+
+    external_id = fields.String(allow_none=True)
+
+
 class CartProductOut(Schema):
     id = fields.String()
     name = fields.String()
@@ -92,6 +98,36 @@ class SummaryOut(Schema):
     tax = MoneyNum()
     shipping = MoneyNum()
     total = MoneyNum()
+
+
+class CheckoutSummaryOut(SummaryOut):
+    discount = MoneyNum()
+
+
+class CouponOut(Schema):
+    code = fields.String()
+    discount_type = fields.String()
+    discount_value = MoneyNum()
+    min_order_value = MoneyNum()
+    max_uses = fields.Integer(allow_none=True)
+    remaining_uses = fields.Function(lambda c: None if c.max_uses is None else max(c.max_uses - c.usage_count, 0))
+    valid_from = IsoZ()
+    valid_until = IsoZ()
+
+
+class CallbackRequestOut(Schema):
+    id = fields.String()
+    user_id = fields.String(allow_none=True)
+    name = fields.String()
+    phone = fields.String()
+    state = fields.String()
+    created_at = IsoZ()
+
+
+class TrackingOut(Schema):
+    status = fields.String()
+    description = fields.String(allow_none=True)
+    created_at = IsoZ()
 
 
 class FavoriteProductOut(Schema):
@@ -190,6 +226,7 @@ class OrderRowOut(Schema):
     total_amount = MoneyStr()
     razorpay_order_id = fields.String(allow_none=True)
     tracking_number = fields.String(allow_none=True)
+    coupon_code = fields.String(allow_none=True)
     created_at = IsoZ()
     updated_at = IsoZ()
     confirmed_at = IsoZ()
@@ -203,6 +240,15 @@ class OrderDetailOut(OrderRowOut):
 
     shipping_address = fields.Nested(ShippingAddressOut)
     items = fields.List(fields.Nested(OrderItemOut))
+    # The shipping address flattened into the order, as the original's detail query returned it.
+    address_id = fields.String(attribute="shipping_address.id")
+    address_type = fields.String(attribute="shipping_address.address_type")
+    full_address = fields.String(attribute="shipping_address.full_address")
+    city = fields.String(attribute="shipping_address.city")
+    state = fields.String(attribute="shipping_address.state")
+    pincode = fields.String(attribute="shipping_address.pincode")
+    country = fields.String(attribute="shipping_address.country")
+    is_default = fields.Boolean(attribute="shipping_address.is_default")
 
 
 class PaidOrderItemOut(Schema):
@@ -227,6 +273,10 @@ def summary_out(summary):
     return SummaryOut().dump(summary)
 
 
+def checkout_summary_out(summary):
+    return CheckoutSummaryOut().dump(summary)
+
+
 def pagination(page):
     return {"page": page.page, "limit": page.limit, "total": page.total, "totalPages": max(1, page.total_pages)}
 
@@ -241,6 +291,11 @@ user_out = UserOut()
 address_out = AddressOut()
 addresses_out = AddressOut(many=True)
 product_out = ProductOut()
+admin_product_out = AdminProductOut()
+coupon_out = CouponOut()
+callback_request_out = CallbackRequestOut()
+callback_requests_out = CallbackRequestOut(many=True)
+tracking_out = TrackingOut(many=True)
 products_out = ProductOut(many=True)
 cart_items_out = CartItemOut(many=True)
 favorites_out = FavoriteOut(many=True)

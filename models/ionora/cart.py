@@ -5,7 +5,7 @@ from sqlalchemy.orm import selectinload
 
 from models.base import utcnow
 from models.errors import NotFound, RuleViolation
-from models.ionora.catalog import get_product
+from models.ionora.catalog import get_product, resolve_external
 from models.ionora.entities import CartItem
 from models.ionora.money import summarize
 from models.ionora.users import as_uuid
@@ -39,10 +39,14 @@ def check_stock(product, quantity):
         raise RuleViolation(f"Only {product.stock_quantity} units available in stock.", field="quantity")
 
 
-def add_item(session, *, user_id, product_id, quantity):
-    """Add ``quantity`` of an active product (to the existing line if there is one)."""
+def add_item(session, *, user_id, quantity, product_id=None, external_id=None):
+    """Add ``quantity`` of an active product (to the existing line if there is one), named by its id or
+    by the ``external_id`` a static storefront knows it by."""
     user_id = as_uuid(user_id)
-    product = get_product(session, product_id=product_id)
+    if product_id is None and external_id is not None:
+        product = resolve_external(session, external_id=external_id)
+    else:
+        product = get_product(session, product_id=product_id)
     line = _line_for(session, user_id, product.id)
     check_stock(product, quantity + (line.quantity if line else 0))
     if line is not None:

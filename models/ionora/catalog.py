@@ -2,21 +2,23 @@
 from decimal import Decimal
 
 from sqlalchemy import desc, func, literal_column, or_, select
+from sqlalchemy.exc import IntegrityError
 
-from models.errors import InvalidInput, NotFound
+from models.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from models.ionora.entities import SEARCH_DOCUMENT, Product
 from models.ionora.money import round2
 from models.ionora.users import BLANK, as_uuid
 from models.paging import order_by, page_query
 
 NOT_FOUND = "Product not found."
+UNRESOLVED = "Unable to resolve product for cart."
 SEARCH_LIMIT = 50
 SORTS = {
     "latest": (Product.created_at.desc(), Product.id),
     "price_asc": (Product.price.asc(), Product.created_at.desc(), Product.id),
     "price_desc": (Product.price.desc(), Product.created_at.desc(), Product.id),
 }
-EDITABLE = ("name", "description", "price", "discount_percentage", "category", "stock_quantity", "images",
+EDITABLE = ("external_id", "name", "description", "price", "discount_percentage", "category", "stock_quantity", "images",
             "specifications", "is_active")
 
 
@@ -68,8 +70,22 @@ def get_product(session, *, product_id, active_only=True, lock=False):
     return product
 
 
+def resolve_external(session, *, external_id):
+    """The active product a static storefront calls ``external_id``. Only the id is trusted: whatever
+    name, price or stock the storefront sent along is ignored."""
+    key = (external_id or "").strip(BLANK)
+    product = session.scalars(select(Product).where(Product.external_id == key)).first() if key else None
+    if product is None:
+        raise RuleViolation(UNRESOLVED, field="product.external_id")
+    if not product.is_active:
+        raise NotFound(NOT_FOUND)
+    return product
+
+
 def create_product(session, *, data):
+    _check_external_id(session, data.get("external_id"))
     product = Product(
+        external_id=_external(data.get("external_id")),
         name=data["name"].strip(BLANK),
         description=data.get("description"),
         price=round2(Decimal(str(data["price"]))),
@@ -81,7 +97,7 @@ def create_product(session, *, data):
         is_active=data.get("is_active", True),
     )
     session.add(product)
-    session.flush()
+    _flush_unique(session, product.external_id)
     return product
 
 
@@ -99,9 +115,12 @@ def update_product(session, *, product_id, changes):
             value = value.strip(BLANK)
         elif key == "specifications":
             value = value or {}
+        elif key == "external_id":
+            value = _external(value)
+            _check_external_id(session, value, product_id=product.id)
         setattr(product, key, value)
     product.reprice()
-    session.flush()
+    _flush_unique(session, product.external_id)
     return product
 
 
@@ -110,6 +129,31 @@ def deactivate_product(session, *, product_id):
     product.is_active = False
     session.flush()
     return product
+
+
+def _flush_unique(session, external_id):
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError:  # the same external_id was taken concurrently
+        raise Conflict(f"Another product already has external_id {external_id!r}.", field="external_id") from None
+
+
+def _external(value):
+    value = value.strip(BLANK) if isinstance(value, str) else None
+    return value or None
+
+
+def _check_external_id(session, external_id, product_id=None):
+    """``external_id`` names one product (the unique index backs this up under races)."""
+    external_id = _external(external_id)
+    if external_id is None:
+        return
+    stmt = select(Product.id).where(Product.external_id == external_id)
+    if product_id is not None:
+        stmt = stmt.where(Product.id != product_id)
+    if session.scalar(stmt) is not None:
+        raise Conflict(f"Another product already has external_id {external_id!r}.", field="external_id")
 
 
 def _images(values):

@@ -3,7 +3,7 @@ transaction), and confirm the payment from Razorpay Checkout."""
 from dataclasses import dataclass
 
 from models.errors import RuleViolation, UpstreamFailure
-from models.ionora import addresses, cart, inventory, orders
+from models.ionora import addresses, cart, coupons, inventory, orders
 from models.ionora.entities import Order, OrderItem, User
 from models.ionora.money import line_total, summarize
 
@@ -45,12 +45,14 @@ class PlacedOrder:
     order: Order
     summary: object
     provider_order: dict
+    coupon: object = None
 
 
-def place_order(session, *, user_id, shipping_address_id, payments, payment_method="razorpay"):
+def place_order(session, *, user_id, shipping_address_id, payments, payment_method="razorpay", coupon_code=None):
     """Everything or nothing: stock is taken with conditional decrements, the order and its lines are
-    written at the prices of that moment, Razorpay's order is created, and the cart is emptied. A
-    provider failure raises UpstreamFailure and the caller's rollback undoes the rest."""
+    written at the prices of that moment, a coupon's use is counted, Razorpay's order is created, and
+    the cart is emptied. A provider failure raises UpstreamFailure and the caller's rollback undoes the
+    rest."""
     lines = cart.lines(session, user_id=user_id, lock=True)
     if not lines:
         raise RuleViolation(CART_EMPTY)
@@ -63,11 +65,14 @@ def place_order(session, *, user_id, shipping_address_id, payments, payment_meth
         raise inventory.insufficient(shortages)
     wanted = {line.product_id: line.quantity for line in lines}
     prices = inventory.take(session, wanted)
-    summary = summarize([(prices[pid], qty) for pid, qty in wanted.items()])
+    priced = [(prices[pid], qty) for pid, qty in wanted.items()]
+    coupon = coupons.take_use(session, coupon_code, summarize(priced).subtotal) if coupon_code else None
+    summary = summarize(priced, coupon)
     order = Order(user_id=address.user_id, order_number=orders.next_order_number(session), status="pending",
                   payment_status="pending", shipping_address_id=address.id, shipping_method="standard",
                   subtotal=summary.subtotal, tax_amount=summary.tax, shipping_charge=summary.shipping,
-                  total_amount=summary.total, payment_method=payment_method, inventory_locked=True)
+                  discount_amount=summary.discount, total_amount=summary.total, payment_method=payment_method,
+                  coupon_code=coupon.code if coupon else None, inventory_locked=True)
     session.add(order)
     session.flush()
     for line in lines:
@@ -79,7 +84,7 @@ def place_order(session, *, user_id, shipping_address_id, payments, payment_meth
     order.razorpay_order_id = provider_order["id"]
     cart.clear(session, user_id=user_id)
     session.flush()
-    return PlacedOrder(order=order, summary=summary, provider_order=provider_order)
+    return PlacedOrder(order=order, summary=summary, provider_order=provider_order, coupon=coupon)
 
 
 def create_provider_order(payments, order, amount):

@@ -4,7 +4,7 @@ import uuid
 from decimal import Decimal
 
 from sqlalchemy import (
-    JSON, Boolean, DateTime, Enum, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint, Uuid,
+    JSON, Boolean, CheckConstraint, DateTime, Enum, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint, Uuid,
     event, text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
@@ -80,6 +80,8 @@ class Product(UuidPk, Timestamps, IonoraBase):
         Index("ix_products_active_created", "is_active", "created_at"),
     )
 
+    # The id a static storefront knows the product by (its own catalogue id), set by administrators.
+    external_id: Mapped[str | None] = mapped_column(String(100), nullable=True, unique=True)
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str | None] = mapped_column(Text, nullable=True)
     price: Mapped[Decimal] = mapped_column(Money, index=True)
@@ -147,6 +149,7 @@ class Order(UuidPk, Timestamps, IonoraBase):
     payment_id: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     razorpay_order_id: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     tracking_number: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    coupon_code: Mapped[str | None] = mapped_column(String(64), nullable=True)
     # True while the order holds stock (from create-order until a failed payment or a cancellation).
     inventory_locked: Mapped[bool] = mapped_column(Boolean, default=True)
     confirmed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
@@ -208,3 +211,51 @@ class WebhookEvent(UuidPk, IonoraBase):
     outcome: Mapped[str] = mapped_column(String(64), default="received")
     payload: Mapped[dict] = mapped_column(Json, default=dict)
     received_at: Mapped[dt.datetime] = _now_column(index=True)
+
+
+COUPON_TYPES = ("percentage", "fixed")
+
+
+class Coupon(UuidPk, Timestamps, IonoraBase):
+    """A discount code (stored upper-case). ``usage_count`` counts the orders that hold it: taken in the
+    create-order transaction, given back when such an order is cancelled."""
+
+    __tablename__ = "coupons"
+    __table_args__ = (
+        CheckConstraint("discount_value > 0", name="discount_positive"),
+        CheckConstraint("usage_count >= 0", name="usage_not_negative"),
+    )
+
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    discount_type: Mapped[str] = mapped_column(_enum(COUPON_TYPES, "coupon_discount_type"))
+    discount_value: Mapped[Decimal] = mapped_column(Money)
+    min_order_value: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
+    max_uses: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    usage_count: Mapped[int] = mapped_column(Integer, default=0)
+    valid_from: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    valid_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class PublicWishlist(IonoraBase):
+    """A user's shared wishlist: one share per user; sharing again replaces the token. Only the token's
+    SHA-256 is stored."""
+
+    __tablename__ = "public_wishlists"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = _now_column()
+
+
+class CallbackRequest(UuidPk, IonoraBase):
+    """"Request a callback" from the storefront; signed-in visitors are linked to their account."""
+
+    __tablename__ = "callback_requests"
+
+    user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=True,
+                                                      index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    phone: Mapped[str] = mapped_column(String(20))
+    state: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[dt.datetime] = _now_column(index=True)

@@ -7,7 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from models.base import utcnow
 from models.errors import NotFound, RuleViolation
-from models.ionora import inventory
+from models.ionora import coupons, inventory
 from models.ionora.entities import Order, OrderCounter, OrderItem, OrderTracking, User
 from models.ionora.users import as_uuid
 from models.paging import page_query
@@ -105,6 +105,14 @@ def _one(session, stmt, key, *, lock, full):
     return load_details(session, order) if full else order
 
 
+def tracking(session, *, user_id, order_id):
+    """The caller's order's status history, oldest first."""
+    order = get_own_order(session, user_id=user_id, order_id=order_id)
+    stmt = (select(OrderTracking).where(OrderTracking.order_id == order.id)
+            .order_by(OrderTracking.created_at, OrderTracking.id))
+    return list(session.scalars(stmt))
+
+
 def cancel(session, *, user_id, order_id):
     order = get_own_order(session, user_id=user_id, order_id=order_id, lock=True)
     if order.status not in CANCELLABLE:
@@ -118,6 +126,7 @@ def _cancel(session, order, description):
     if order.payment_status == "paid":
         order.payment_status = "refunded"  # the refund itself is settled with Razorpay by staff
     inventory.release(session, order)
+    coupons.release_use(session, order.coupon_code)
     track(session, order, "cancelled", description)
 
 

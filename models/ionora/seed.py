@@ -1,7 +1,7 @@
-"""Demo data for a fresh Ionora database (the original's catalog of 15 ionizers), and administrators."""
+"""Demo data for a fresh Ionora database (the storefront's catalogue, demo coupons), and administrators."""
 from sqlalchemy import select
 
-from models.ionora import addresses, catalog, users
+from models.ionora import addresses, catalog, coupons, users
 from models.ionora.entities import User
 
 ADMIN = ("admin@ionora.example", "AdminPass123!", "Ionora Admin", "9999999999")
@@ -14,38 +14,61 @@ CUSTOMERS = [
      ("7 Park Street", "Kolkata", "WB", "700016")),
 ]
 
-# name, category, price, discount %, stock, plates, flow (L/min), pH range, warranty (years), description
+# The storefront's own catalogue (the web client's static `data/products`): its product id (our
+# `external_id`, which its add-to-cart sends), name, category and list price in INR. A price of 0 means
+# "price on request": such a product is listed inactive, so it cannot be bought for nothing.
 CATALOG = [
-    ("Ionora Elite 11", "premium", 219999, 10, 8, 11, 4.0, "2.5-11.5", 7,
-     "Flagship 11-plate ionizer with dual filtration and a touchscreen for daily wellness water."),
-    ("Ionora Platinum 9", "premium", 159999, 12, 12, 9, 3.5, "3.0-11.0", 5,
-     "Nine solid-titanium plates coated in platinum for stable pH across every level."),
-    ("Ionora Classic 7", "standard", 89999, 15, 25, 7, 3.0, "4.0-10.5", 5,
-     "The family workhorse: seven plates, four alkaline levels and an automatic cleaning cycle."),
-    ("Ionora Classic 5", "standard", 64999, 10, 40, 5, 2.5, "5.0-10.0", 3,
-     "Five-plate countertop ionizer for smaller households."),
-    ("Ionora Compact 3", "compact", 24999, 5, 60, 3, 1.5, "6.0-9.5", 2,
-     "Space-saving three-plate ionizer for studio kitchens and offices."),
-    ("Ionora Compact Go", "compact", 18999, 0, 75, 3, 1.2, "6.5-9.5", 2,
-     "The lightest countertop model, with a single filter and one-touch controls."),
-    ("Ionora UnderSink Pro", "under-sink", 129999, 8, 15, 9, 4.5, "3.0-11.0", 5,
-     "Hidden under the counter with a designer faucet: nine plates, high flow."),
-    ("Ionora UnderSink 7", "under-sink", 99999, 10, 20, 7, 3.5, "4.0-10.5", 5,
-     "Under-sink installation with seven plates and a two-stage filter."),
-    ("Ionora Travel Flask", "portable", 5999, 0, 120, 1, 0.3, "7.5-9.0", 1,
-     "A rechargeable bottle that mineralises and ionises on the move."),
-    ("Ionora Portable Pitcher", "portable", 7999, 5, 100, 1, 0.5, "7.5-9.5", 1,
-     "A 2-litre pitcher with an alkaline cartridge for homes without plumbing changes."),
-    ("Ionora Commercial 13", "commercial", 199999, 20, 10, 13, 8.0, "2.0-12.0", 7,
-     "Thirteen plates for cafes, gyms and clinics that serve water all day."),
-    ("Ionora Wellness Spa", "wellness", 74999, 10, 30, 7, 3.0, "4.0-10.5", 3,
-     "Adds acidic beauty water for skin and hair to the classic seven-plate core."),
-    ("Ionora Wellness Hydro+", "wellness", 109999, 15, 18, 9, 3.5, "3.0-11.0", 5,
-     "Molecular-hydrogen boost on top of alkaline ionisation."),
-    ("Ionora Family 9", "family", 119999, 12, 22, 9, 4.0, "3.0-11.0", 5,
-     "Nine plates, six user presets and a child lock for busy homes."),
-    ("Ionora AgriFlow", "agriculture", 149999, 5, 9, 11, 10.0, "4.0-11.0", 3,
-     "High-flow ionised water for greenhouses, nurseries and livestock."),
+    ("mxl-5", "LIFE WATER IONIZER MXL-5", "residential", 153000),
+    ("mxl-7", "LIFE WATER IONIZER MXL-7", "residential", 205000),
+    ("mxl-9", "LIFE WATER IONIZER MXL-9", "residential", 256000),
+    ("mxl-11", "LIFE WATER IONIZER MXL-11", "residential", 307000),
+    ("mxl-13", "LIFE WATER IONIZER MXL-13", "residential", 359000),
+    ("mxl-15", "LIFE WATER IONIZER MXL-15", "residential", 410000),
+    ("lc-11", "LIFE IONIZER LC-11", "commercial", 410000),
+    ("lc-13", "LIFE IONIZER LC-13", "commercial", 461000),
+    ("lc-30", "LIFE IONIZER LC-30", "commercial", 718000),
+    ("lc-60", "LIFE IONIZER LC-60", "commercial", 1026000),
+    ("lc-90", "LIFE IONIZER LC-90", "commercial", 1539000),
+    ("commercial-water", "Commercial Water Ionizer", "commercial", 3078000),
+    ("dolphin-whole-home", "Salt-Free Dolphin Whole Home Filtration Set", "filtration", 615000),
+    ("dolphin-well-water", "The Dolphin Well Water Solution", "filtration", 307000),
+    ("dolphin-voc-filter", "The Dolphin VOC Filter", "filtration", 307000),
+    ("msl-5", "MSL-5", "residential", 135000),
+    ("msl-7", "MSL-7", "residential", 180000),
+    ("msl-9", "MSL-9", "residential", 225000),
+    ("msl-11", "MSL-11", "residential", 270000),
+    ("msl-13", "MSL-13", "residential", 315000),
+    ("msl-15", "MSL-15", "residential", 360000),
+    ("kyron-5", "Kyron-5", "residential", 120000),
+    ("kyron-7", "Kyron-7", "residential", 160000),
+    ("kyron-9", "Kyron-9", "residential", 200000),
+    ("kyron-11", "Kyron-11", "residential", 240000),
+    ("kyron-13", "Kyron-13", "residential", 280000),
+    ("kyron-15", "Kyron-15", "residential", 320000),
+    ("tycoon-30", "Tycoon-30", "commercial", 600000),
+    ("tycoon-60", "Tycoon-60", "commercial", 850000),
+    ("tycoon-90", "Tycoon-90", "commercial", 1200000),
+    ("mediqua-ak-9000", "Mediqua AK-9000", "residential", 390000),
+    ("mediqua-ak-9000-hybrid", "Mediqua AK-9000 Hybrid", "residential", 390000),
+    ("mediqua-ak-2000-7", "Mediqua AK-2000 (7 Plates)", "residential", 260000),
+    ("mediqua-ak-2000-9", "Mediqua AK-2000 (9 Plates)", "residential", 280000),
+    ("mediqua-ak-3000-7", "Mediqua AK-3000 (7 Plates)", "residential", 230000),
+    ("mediqua-ak-3000-9", "Mediqua AK-3000 (9 Plates)", "residential", 250000),
+    ("mediqua-ak-5000-5", "Mediqua AK-5000 (5 Plates)", "residential", 170000),
+    ("mediqua-ak-5000-7", "Mediqua AK-5000 (7 Plates)", "residential", 190000),
+    ("mediqua-ak-101", "Mediqua AK-101", "residential", 90000),
+    ("mediqua-hy-101", "Mediqua HY-101", "residential", 74990),
+    ("mediqua-hy-4000", "Mediqua HY-4000", "residential", 145000),
+    ("mediqua-undersink-faucet", "Mediqua Undersink Faucet", "accessory", 125000),
+    ("mediqua-m14", "Mediqua MI-14", "commercial", 385000),
+    ("mediqua-ck-9000", "Mediqua CK-9000", "commercial", 0),
+]
+CATALOG_STOCK = 25
+
+# code, type, value, minimum order, uses allowed (None: unlimited)
+COUPONS = [
+    ("WELCOME10", "percentage", 10, 0, None),
+    ("FLAT5000", "fixed", 5000, 50000, 100),
 ]
 
 
@@ -64,15 +87,15 @@ def seed(session, settings=None):
             "address_type": "home", "full_address": street, "city": city, "state": state, "pincode": pincode,
             "country": "India", "is_default": True})
         accounts.append(("customer", email, password))
-    for name, category, price, discount, stock, plates, flow, ph, warranty, description in CATALOG:
-        slug = name.lower().replace("ionora ", "").replace(" ", "-").replace("+", "-plus")
+    for external_id, name, category, price in CATALOG:
         catalog.create_product(session, data={
-            "name": name, "description": description, "price": price, "discount_percentage": discount,
-            "category": category, "stock_quantity": stock, "images": [f"/images/products/{slug}.png"],
-            "specifications": {"plates": plates, "flow_rate": f"{flow} L/min", "ph_range": ph,
-                               "warranty": f"{warranty} year{'s' if warranty != 1 else ''}", "power": "220-240V AC"},
-            "is_active": True,
+            "external_id": external_id, "name": name, "price": price, "discount_percentage": 0,
+            "category": category, "stock_quantity": CATALOG_STOCK, "images": [], "specifications": {},
+            "is_active": price > 0,
         })
+    for code, kind, value, minimum, max_uses in COUPONS:
+        coupons.create_coupon(session, code=code, discount_type=kind, discount_value=value, min_order_value=minimum,
+                              max_uses=max_uses)
     session.flush()
     return accounts
 

@@ -2,11 +2,16 @@
 import datetime as dt
 import logging
 import os
+import secrets
+import time
 
 import anyio
+import flask
 
 from integrations.mail import mailer_from_settings
 from integrations.razorpay import RazorpayConfig, gateway_from_config
+from integrations.storage import MAX_IMAGE_BYTES, LocalStorage, sniff_image
+from models.errors import InvalidInput
 from models.ionora import database, users
 from models.ionora import seed as seed_data
 from server import tokens
@@ -31,13 +36,15 @@ ROUTE_MESSAGES = {404: "Route not found.", 405: "Method not allowed.", 413: "Req
 
 
 def render_error(error):
-    """Ionora's bodies: validation ``{"errors": [{"msg", "param", "location"}]}``, 429
+    """Ionora's bodies: validation ``{"errors": [{"type", "value", "msg", "path", "param", "location"}]}``
+    (the original's express-validator items, plus the reference's ``param``), 429
     ``{"success": false, "error": {"code", "message"}, "message"}``, everything else ``{"message"}``
     (plus documented extras such as ``insufficient``)."""
     if error.kind == "validation" and error.status == 400:
-        return {"errors": [{"msg": e.get("message") or error.message, "param": e.get("field"),
-                            "location": e.get("location") or "body"} for e in (error.errors or [])]
-                or [{"msg": error.message, "param": None, "location": "body"}]}
+        return {"errors": [_validation_item(e.get("message") or error.message, e.get("field"),
+                                            e.get("location") or "body", e)
+                           for e in (error.errors or [])]
+                or [_validation_item(error.message, None, "body", {})]}
     if error.kind == "rate_limited":
         code, message = RATE_LIMIT_BODIES.get(error.code, RATE_LIMIT_BODIES["general"])
         return {"success": False, "error": {"code": code, "message": message}, "message": message}
@@ -53,6 +60,16 @@ def render_error(error):
     if isinstance(error.details, dict):
         body.update({k: v for k, v in error.details.items() if k != "message"})
     return body
+
+
+def _validation_item(message, field, location, entry):
+    """One invalid input, as express-validator v7 reports it (``type``, ``value``, ``msg``, ``path``,
+    ``location``) with the reference's ``param`` beside ``path``. ``value`` is the value sent (left out
+    when there was none); passwords are never echoed."""
+    item = {"type": "field", "msg": message, "path": field, "param": field, "location": location}
+    if "value" in entry and not (field and "password" in field.lower()):
+        item["value"] = entry["value"]
+    return item
 
 
 async def bearer_info(token):
@@ -103,8 +120,30 @@ def frontend_url(path):
     return origin.rstrip("/") + path
 
 
+def public_url(path):
+    """An absolute URL on this API: ``IONORA_PUBLIC_URL`` when set, else the address the caller used."""
+    base = PRODUCT.runtime.settings.public_url or flask.request.host_url
+    return base.rstrip("/") + path
+
+
+def store_product_image(upload):
+    """Keep an uploaded product image (checked by its content, at most 5 MB) under
+    ``products/<ms>-<32 hex>.<ext>``; returns that key."""
+    data = upload.read(MAX_IMAGE_BYTES + 1) if upload is not None else b""
+    if not data:
+        raise InvalidInput("Image file is required.", field="image")
+    if len(data) > MAX_IMAGE_BYTES:
+        raise InvalidInput("Image must be 5 MB or smaller.", field="image")
+    ext = sniff_image(data)
+    if ext is None:
+        raise InvalidInput("Unsupported file type. Only JPEG, PNG, WEBP, and GIF are allowed.", field="image")
+    key = f"products/{int(time.time() * 1000)}-{secrets.token_hex(16)}.{ext}"
+    return PRODUCT.runtime.storage.save(key, data)
+
+
 def configure(app, settings):
     runtime = PRODUCT.runtime
+    runtime.storage = LocalStorage(settings.storage_dir)
     runtime.mailer = mailer_from_settings(settings.mail)
     runtime.payments = gateway_from_config(RazorpayConfig.from_env(production=settings.is_production))
 

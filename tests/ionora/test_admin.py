@@ -143,7 +143,7 @@ class TestCreateProduct:
         assert {k: v for k, v in product.items() if k not in ("id", "created_at", "updated_at")} == {
             "name": "Ionizer Y", "description": None, "price": "9999.00", "discount_percentage": "10.00",
             "final_price": "8999.10", "category": "alkaline", "stock_quantity": 20, "images": ["https://x/y.png"],
-            "specifications": {"flow_rate": "2 L/min"}, "is_active": True}
+            "specifications": {"flow_rate": "2 L/min"}, "is_active": True, "external_id": None}
         assert client.get(f"/api/products/{product['id']}").status_code == 200
 
     @pytest.mark.parametrize("body, param", [

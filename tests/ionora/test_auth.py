@@ -71,8 +71,8 @@ class TestRegister:
     def test_empty_body_is_400(self, client):
         response = client.post("/api/auth/register", content=b"", headers={"Content-Type": "application/json"})
         assert response.status_code == 400
-        assert response.json() == {"errors": [{"msg": "Request body is required", "param": None,
-                                               "location": "body"}]}
+        assert response.json() == {"errors": [{"type": "field", "msg": "Request body is required", "path": None,
+                                               "param": None, "location": "body"}]}
 
 
 class TestLogin:

@@ -17,7 +17,7 @@ class TestValidateCart:
         assert response.status_code == 200
         body = response.json()
         assert body["valid"] is True and body["issues"] == []
-        assert body["summary"] == {"subtotal": 8199.1, "tax": 1475.84, "shipping": 0, "total": 9674.94}
+        assert body["summary"] == {"subtotal": 8199.1, "discount": 0, "tax": 1475.84, "shipping": 0, "total": 9674.94}
         assert body["items"] == [{"id": str(line.id), "product_id": str(product.id), "quantity": 2,
                                   "name": product.name, "description": product.description, "price": 4555.06,
                                   "final_price": 4099.55, "discount_percentage": 10, "stock_quantity": 5,
@@ -55,7 +55,8 @@ class TestCreateOrder:
         assert response.status_code == 201
         body = response.json()
         assert re.fullmatch(r"ION-\d{4}-\d{4}", body["order"]["order_number"])
-        assert body["order"]["totals"] == {"subtotal": 8199.1, "tax": 1475.84, "shipping": 0, "total": 9674.94}
+        assert body["order"]["totals"] == {"subtotal": 8199.1, "discount": 0, "tax": 1475.84, "shipping": 0, "total": 9674.94}
+        assert body["order"]["coupon"] is None
         assert (body["amount"], body["currency"], body["key_id"]) == (967494, "INR", gateway.key_id)
         assert body["razorpay_order_id"].startswith("order_")
         provider = gateway.orders[body["razorpay_order_id"]]

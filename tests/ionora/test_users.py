@@ -132,8 +132,8 @@ class TestUpdateAddress:
     def test_non_uuid_id_is_400(self, client, make):
         response = client.put("/api/user/address/123", headers=make.headers(), json={"city": "X"})
         assert response.status_code == 400
-        assert response.json()["errors"][0] == {"msg": response.json()["errors"][0]["msg"], "param": "id",
-                                                "location": "path"}
+        assert response.json()["errors"][0] == {"type": "field", "value": "123", "msg": response.json()["errors"][0]["msg"],
+                                                "path": "id", "param": "id", "location": "path"}
 
     def test_no_token_is_401(self, client):
         assert client.put(f"/api/user/address/{GONE}", json={"city": "X"}).status_code == 401

@@ -67,10 +67,11 @@ class TestErrorRegistry:
         assert "swagger" in docs.text.lower()
 
     def test_cors_preflight(self, client):
-        response = client.options("/profiles", headers={"Origin": "https://app.example",
+        response = client.options("/profiles", headers={"Origin": "http://localhost:3000",
                                                         "Access-Control-Request-Method": "GET"})
         assert response.status_code == 200
-        assert response.headers["access-control-allow-origin"] in ("*", "https://app.example")
+        assert response.headers["access-control-allow-origin"] == "http://localhost:3000"
+        assert response.headers["access-control-allow-credentials"] == "true"
 
 
 class TestRouting:
