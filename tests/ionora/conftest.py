@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from models.ionora import addresses, cart, catalog, checkout, database, orders, users
+from models.ionora import addresses, cart, catalog, checkout, coupons, database, orders, users
 from server.products.ionora import PRODUCT, issue_token
 
 _serial = itertools.count(1)
@@ -119,6 +119,19 @@ class Factory:
             order = orders.get_order(uow.session, order_id=order.id, full=True)
             uow.commit()  # keeps the loaded attributes (a rollback would expire them)
         return order
+
+    def coupon(self, code=None, *, discount_type="percentage", discount_value=10, **fields):
+        with database.unit_of_work() as uow:
+            coupon = coupons.create_coupon(uow.session, code=code or unique("SAVE"), discount_type=discount_type,
+                                           discount_value=discount_value, **fields)
+            uow.commit()
+        return coupon
+
+    def reload_coupon(self, coupon):
+        with database.unit_of_work() as uow:
+            coupon = coupons.find(uow.session, coupon.code)
+            uow.commit()
+        return coupon
 
     def reload_product(self, product):
         with database.unit_of_work() as uow:

@@ -15,8 +15,8 @@ from sqlalchemy.engine import make_url
 
 from integrations.razorpay import FakeRazorpay, RazorpayConfig
 from models.errors import RuleViolation
-from models.ionora import addresses, cart, catalog, checkout, payments, users
-from models.ionora.entities import OrderItem, OrderTracking, Product, WebhookEvent
+from models.ionora import addresses, cart, catalog, checkout, coupons, orders, payments, users
+from models.ionora.entities import Coupon, Order, OrderItem, OrderTracking, Product, WebhookEvent
 from models.session import Database
 from server import db as schema
 from tests.conftest import BACKEND, POSTGRES_URL
@@ -142,3 +142,47 @@ def test_replayed_webhooks_change_the_order_once(race_db, gateway):
             WebhookEvent.event_id == "evt_same")) == 1
         captured = uow.session.scalar(select(func.count(WebhookEvent.id)).where(WebhookEvent.outcome == "captured"))
         assert captured == 1
+
+
+def test_buyers_racing_for_a_coupon_never_pass_its_usage_limit(race_db, gateway):
+    uses = 3
+    with race_db.unit_of_work() as uow:
+        # one product per buyer: only the coupon is shared, so nothing else serialises the buyers
+        products = [catalog.create_product(uow.session, data={"name": f"Coupon race {i}", "price": 1000,
+                                                              "stock_quantity": 1}) for i in range(BUYERS)]
+        code = f"RACE{uuid.uuid4().hex[:8]}".upper()
+        coupons.create_coupon(uow.session, code=code, discount_type="percentage", discount_value=10, max_uses=uses)
+        uow.commit()
+        product_ids = [p.id for p in products]
+    buyers = [buyer_with_cart(race_db, product_id) for product_id in product_ids]
+
+    def buy(index):
+        user_id, address_id = buyers[index]
+        with race_db.unit_of_work() as uow:
+            placed = checkout.place_order(uow.session, user_id=user_id, shipping_address_id=address_id,
+                                          payments=gateway, coupon_code=code)
+            uow.commit()
+            return placed.order.id
+
+    results = run_together(BUYERS, buy)
+    placed = [r for r in results if isinstance(r, uuid.UUID)]
+    refused = [r for r in results if isinstance(r, RuleViolation)]
+    assert len(placed) == uses and len(refused) == BUYERS - uses, results
+    assert {r.message for r in refused} == {"Coupon usage limit reached."}
+    with race_db.unit_of_work() as uow:
+        assert uow.session.scalar(select(Coupon.usage_count).where(Coupon.code == code)) == uses
+        assert uow.session.scalar(select(func.count(Order.id)).where(Order.coupon_code == code)) == uses
+        # the refused buyers' stock was never taken
+        stock = uow.session.scalars(select(Product.stock_quantity).where(Product.id.in_(product_ids))).all()
+        assert sorted(stock) == [0] * uses + [1] * (BUYERS - uses)
+
+    def cancel(index):
+        order_id = placed[index]
+        with race_db.unit_of_work() as uow:
+            owner = uow.session.get(Order, order_id).user_id
+            orders.cancel(uow.session, user_id=owner, order_id=order_id)
+            uow.commit()
+
+    run_together(uses, cancel)
+    with race_db.unit_of_work() as uow:
+        assert uow.session.scalar(select(Coupon.usage_count).where(Coupon.code == code)) == 0
