@@ -64,11 +64,13 @@ def render_error(error):
 
 def _validation_item(message, field, location, entry):
     """One invalid input, as express-validator v7 reports it (``type``, ``value``, ``msg``, ``path``,
-    ``location``) with the reference's ``param`` beside ``path``. ``value`` is the value sent (left out
-    when there was none); passwords are never echoed."""
+    ``location``) with the reference's ``param`` beside ``path``. ``value`` is the value sent: left out
+    when there was none, for objects and arrays, for strings over 1000 characters, and for passwords."""
     item = {"type": "field", "msg": message, "path": field, "param": field, "location": location}
-    if "value" in entry and not (field and "password" in field.lower()):
-        item["value"] = entry["value"]
+    value = entry.get("value")
+    if ("value" in entry and not (field and "password" in field.lower())
+            and (value is None or isinstance(value, (bool, int, float)) or (isinstance(value, str) and len(value) <= 1000))):
+        item["value"] = value
     return item
 
 

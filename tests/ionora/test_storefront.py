@@ -168,6 +168,14 @@ class TestValidationErrorItems:
         item = response.json()["errors"][0]
         assert item["param"] == "password" and "value" not in item
 
+    def test_objects_and_very_long_strings_are_not_echoed(self, client, make):
+        long_name = client.post("/api/auth/register", json={"email": "a@example.com", "password": "Password123",
+                                                             "full_name": "x" * 1001, "phone": "98765"})
+        assert "value" not in long_name.json()["errors"][0]
+        not_an_object = client.post("/api/cart", headers=make.headers(), json={"product": ["mxl-5"]})
+        item = not_an_object.json()["errors"][0]
+        assert item["param"] == "product" and "value" not in item
+
     def test_query_item(self, client):
         response = client.get("/api/products?limit=500")
         item = response.json()["errors"][0]
