@@ -22,13 +22,13 @@ class TestNestingDepth:
     def test_ten_thousand_nested_arrays_are_400(self, client):
         response = client.post("/api/auth/login", content=b"[" * 10_000 + b"]" * 10_000, headers=JSON)
         assert (response.status_code, response.json()) == (
-            400, {"errors": [{"msg": TOO_DEEP, "param": None, "location": "body"}]})
+            400, {"errors": [{"type": "field", "msg": TOO_DEEP, "path": None, "param": None, "location": "body"}]})
 
     def test_nine_hundred_deep_free_form_webhook_payload_is_400(self, client, gateway):
         body = b'{"event": "payment.captured", "payload": ' + nested(900) + b"}"
         response = webhook(client, gateway, body)
         assert (response.status_code, response.json()) == (
-            400, {"errors": [{"msg": TOO_DEEP, "param": None, "location": "body"}]})
+            400, {"errors": [{"type": "field", "msg": TOO_DEEP, "path": None, "param": None, "location": "body"}]})
 
     def test_free_form_payload_within_the_limit_is_processed(self, client, gateway):
         body = b'{"event": "payment.authorized", "payload": ' + nested(MAX_JSON_DEPTH - 1) + b"}"
@@ -41,19 +41,19 @@ class TestLoneSurrogates:
         body = b'{"email": "a@example.com", "password": "\\ud800"}'
         response = client.post("/api/auth/login", content=body, headers=JSON)
         assert (response.status_code, response.json()) == (
-            400, {"errors": [{"msg": SURROGATE, "param": "password", "location": "body"}]})
+            400, {"errors": [{"type": "field", "msg": SURROGATE, "path": "password", "param": "password", "location": "body"}]})
 
     def test_surrogate_in_a_free_form_payload_is_400(self, client, gateway):
         body = json.dumps({"event": "payment.captured", "payload": {"note": "\ud800"}}).encode()
         response = webhook(client, gateway, body)
         assert (response.status_code, response.json()) == (
-            400, {"errors": [{"msg": SURROGATE, "param": "payload.note", "location": "body"}]})
+            400, {"errors": [{"type": "field", "msg": SURROGATE, "path": "payload.note", "param": "payload.note", "location": "body"}]})
 
     def test_surrogate_as_raw_bytes_is_400(self, client):
         body = b'{"email": "a@example.com", "password": "\xed\xa0\x80"}'
         response = client.post("/api/auth/login", content=body, headers=JSON)
         assert (response.status_code, response.json()) == (
-            400, {"errors": [{"msg": "Request body is not valid UTF-8", "param": None, "location": "body"}]})
+            400, {"errors": [{"type": "field", "msg": "Request body is not valid UTF-8", "path": None, "param": None, "location": "body"}]})
 
     def test_encoded_surrogate_in_a_query_string_is_an_ordinary_search(self, client):
         response = client.get("/api/products/search?q=%ED%A0%80")
