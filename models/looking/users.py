@@ -88,6 +88,7 @@ def update_user(session, *, user_id, actor_id, actor_can, changes):
                 raise RuleViolation("Current password is incorrect", field="currentPassword",
                                     code="INVALID_CURRENT_PASSWORD")
         user.password_hash = hash_password(changes["password"])
+        revoke_tokens(user)
         if actor_id == user_id:
             user.force_reset = False
     if "username" in changes and changes["username"] != user.username:
@@ -117,6 +118,7 @@ def delete_user(session, *, user_id, actor_id):
 
 def set_password(session, user, password):
     user.password_hash = hash_password(password)
+    revoke_tokens(user)
     user.force_reset = False
 
 
@@ -142,3 +144,17 @@ def token_holder(session, user_id):
     if user is None:
         raise Unauthorized("This account no longer exists", code="ACCOUNT_GONE")
     return user
+
+
+def revoke_tokens(user):
+    """Every token issued so far stops working (a password change or reset)."""
+    user.token_version = (user.token_version or 0) + 1
+
+
+def token_state(session, user_id):
+    """What a token's holder may do now, read by primary key on every request: ``username``, ``can``,
+    ``force_reset`` and ``token_version``; ``None`` when the account no longer exists."""
+    if not is_object_id(user_id):
+        return None
+    stmt = select(User.username, User.can, User.force_reset, User.token_version).where(User.id == user_id)
+    return session.execute(stmt).first()

@@ -57,7 +57,9 @@ def render_error(error):
 
 async def bearer_info(token):
     """Connexion's bearer check: the token's claims plus ``is_admin`` read from the database (so a
-    revoked administrator loses access at once). 401 for a bad token, 403 when the account is gone."""
+    revoked administrator loses access at once). 401 for a bad token or one issued before the last
+    password change or reset (its ``ver`` claim behind the account's), 403 when the account is gone.
+    One primary-key read per request."""
     try:
         claims = tokens.decode(PRODUCT.runtime.settings.jwt_secret, token)
     except tokens.TokenError as exc:
@@ -66,15 +68,17 @@ async def bearer_info(token):
     subject = claims.get("sub")
     if not isinstance(subject, str) or users.as_uuid(subject) is None:
         raise AuthProblem(401, "invalid", "Invalid token payload.")
-    is_admin = await anyio.to_thread.run_sync(_is_admin, subject)
-    if is_admin is None:
+    state = await anyio.to_thread.run_sync(_token_state, subject)
+    if state is None:
         raise AuthProblem(403, "permission", "User not found.")
-    return {**claims, "is_admin": bool(is_admin)}
+    if claims.get("ver", 0) != state.token_version:
+        raise AuthProblem(401, "invalid", "Invalid token.")
+    return {**claims, "is_admin": bool(state.is_admin)}
 
 
-def _is_admin(user_id):
+def _token_state(user_id):
     with database.unit_of_work() as uow:
-        return users.is_admin(uow.session, user_id)
+        return users.token_state(uow.session, user_id)
 
 
 def authorize(token_info, needed):
@@ -84,7 +88,8 @@ def authorize(token_info, needed):
 
 
 def issue_token(user):
-    token, _ = tokens.issue(PRODUCT.runtime.settings.jwt_secret, {"sub": str(user.id)}, TOKEN_TTL)
+    claims = {"sub": str(user.id), "ver": user.token_version or 0}
+    token, _ = tokens.issue(PRODUCT.runtime.settings.jwt_secret, claims, TOKEN_TTL)
     return token
 
 
