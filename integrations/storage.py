@@ -64,7 +64,7 @@ def clean_image(data, *, max_bytes=MAX_IMAGE_BYTES):
                     raise ImageRejected(NOT_AN_IMAGE)
                 if width > MAX_IMAGE_SIDE or height > MAX_IMAGE_SIDE or width * height > MAX_IMAGE_PIXELS:
                     raise ImageRejected(TOO_LARGE)
-                fmt = image.format
+                fmt = "JPEG" if image.format == "MPO" else image.format  # a camera's multi-picture JPEG
                 image.load()
                 upright = ImageOps.exif_transpose(image)
                 return _encode(upright, fmt)

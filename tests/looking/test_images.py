@@ -130,6 +130,14 @@ class TestImagesAreReencoded:
         assert JUNK not in served.content
 
 
+    def test_a_multi_picture_jpeg_keeps_its_first_picture(self, client, make):
+        out = io.BytesIO()
+        Image.new("RGB", (4, 3), (1, 2, 3)).save(out, "MPO", save_all=True, append_images=[Image.new("RGB", (4, 3))])
+        path, served = stored(client, upload(client, make, out.getvalue()))
+        with Image.open(io.BytesIO(served.content)) as image:
+            assert (path[-4:], image.format, image.size) == (".jpg", "JPEG", (4, 3))
+
+
 class TestImagesAreRefused:
     @pytest.mark.parametrize("data", [
         pytest.param(b"\x89PNG\r\n\x1a\n" + JUNK, id="html after a png signature"),
