@@ -29,9 +29,11 @@ FORMATS = {"PNG": ("png", "image/png"), "JPEG": ("jpg", "image/jpeg"), "GIF": ("
 NOT_AN_IMAGE = "is not a PNG, JPEG, GIF or WebP image"
 TOO_LARGE = f"is too large (at most {MAX_IMAGE_SIDE} pixels a side and {MAX_IMAGE_PIXELS:,} pixels)"
 
-# Pillow's own decompression-bomb guard for every image opened in this process (an error past twice
-# the limit, a warning past it: the warning is turned into a refusal below).
+# Pillow's own decompression-bomb guard for every image opened in this process: past twice the limit
+# Image.open itself refuses; between, clean_image refuses from the header size before decoding (so
+# Pillow's warning for that range says nothing the refusal does not).
 Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
+warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
 
 
 class ImageRejected(ValueError):
@@ -56,18 +58,16 @@ def clean_image(data, *, max_bytes=MAX_IMAGE_BYTES):
     if len(data) > max_bytes:
         raise ImageRejected(f"is larger than {max_bytes // (1024 * 1024)} MB")
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data), formats=list(FORMATS)) as image:
-                width, height = image.size
-                if width < 1 or height < 1:
-                    raise ImageRejected(NOT_AN_IMAGE)
-                if width > MAX_IMAGE_SIDE or height > MAX_IMAGE_SIDE or width * height > MAX_IMAGE_PIXELS:
-                    raise ImageRejected(TOO_LARGE)
-                fmt = "JPEG" if image.format == "MPO" else image.format  # a camera's multi-picture JPEG
-                image.load()
-                upright = ImageOps.exif_transpose(image)
-                return _encode(upright, fmt)
+        with Image.open(io.BytesIO(data), formats=list(FORMATS)) as image:  # reads the header only
+            width, height = image.size
+            if width < 1 or height < 1:
+                raise ImageRejected(NOT_AN_IMAGE)
+            if width > MAX_IMAGE_SIDE or height > MAX_IMAGE_SIDE or width * height > MAX_IMAGE_PIXELS:
+                raise ImageRejected(TOO_LARGE)
+            fmt = "JPEG" if image.format == "MPO" else image.format  # a camera's multi-picture JPEG
+            image.load()
+            upright = ImageOps.exif_transpose(image)
+            return _encode(upright, fmt)
     except ImageRejected:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
