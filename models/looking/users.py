@@ -79,6 +79,8 @@ def update_user(session, *, user_id, actor_id, actor_can, changes):
     if not is_super and ({"can", "forceReset"} & changes.keys()):
         raise Forbidden("User not authorized to perform this action",
                         details="only super may change permissions or forceReset")
+    if is_super and actor_id == user_id:
+        _refuse_self_lockout(changes)
     if "password" in changes:
         if changes.get("confirmPassword") != changes["password"]:
             raise password_mismatch()
@@ -106,6 +108,16 @@ def update_user(session, *, user_id, actor_id, actor_can, changes):
         user.force_reset = changes["forceReset"]
     _flush_unique(session, "username")
     return user
+
+
+def _refuse_self_lockout(changes):
+    """Permissions apply from the next request, so a super user may not lock themself out (as they
+    may not delete themself): another super user can."""
+    if "can" in changes and "super" not in (changes["can"] or ()):
+        raise RuleViolation("You cannot remove your own super permission", field="can", code="SELF_DEMOTE")
+    if changes.get("forceReset"):
+        raise RuleViolation("You cannot flag your own account for a password reset", field="forceReset",
+                            code="SELF_FORCE_RESET")
 
 
 def delete_user(session, *, user_id, actor_id):
