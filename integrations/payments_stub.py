@@ -1,4 +1,5 @@
-"""A local stand-in for Razorpay's HTTP API (``POST /v1/orders``), for driving the real adapter in tests.
+"""A local stand-in for Razorpay's HTTP API (``POST /v1/orders``, ``POST /v1/payments/{id}/refund``),
+for driving the real adapter in tests.
 
     with RazorpayStub(key_id, key_secret) as stub:       # stub.base_url -> RAZORPAY_BASE_URL
         ...
@@ -7,6 +8,7 @@
 """
 import base64
 import json
+import re
 import secrets
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -16,6 +18,7 @@ class RazorpayStub:
     def __init__(self, key_id, key_secret):
         self.expected_auth = "Basic " + base64.b64encode(f"{key_id}:{key_secret}".encode()).decode()
         self.requests = []
+        self.refunded = set()
         self.fail_with = None
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -59,6 +62,9 @@ class RazorpayStub:
                 if stub.fail_with:
                     return self._answer(stub.fail_with, {"error": {"code": "SERVER_ERROR",
                                                                    "description": "The server is down"}})
+                refund = re.fullmatch(r"/v1/payments/(pay_\w+)/refund", self.path)
+                if refund:
+                    return self._refund(refund.group(1), payload)
                 if self.path != "/v1/orders":
                     return self._answer(404, {"error": {"code": "BAD_REQUEST_ERROR",
                                                         "description": "The requested URL was not found"}})
@@ -67,5 +73,15 @@ class RazorpayStub:
                                    "amount_due": payload.get("amount"), "currency": payload.get("currency"),
                                    "receipt": payload.get("receipt"), "status": "created", "attempts": 0,
                                    "notes": payload.get("notes") or {}, "created_at": 1735725600})
+
+            def _refund(self, payment_id, payload):
+                if payment_id in stub.refunded:
+                    return self._answer(400, {"error": {"code": "BAD_REQUEST_ERROR",
+                                                        "description": "The payment has been fully refunded already"}})
+                stub.refunded.add(payment_id)
+                self._answer(200, {"id": "rfnd_" + secrets.token_hex(7), "entity": "refund",
+                                   "amount": payload.get("amount"), "currency": "INR", "payment_id": payment_id,
+                                   "notes": payload.get("notes") or {}, "receipt": None, "status": "processed",
+                                   "speed_requested": payload.get("speed", "normal"), "created_at": 1735725600})
 
         return Handler

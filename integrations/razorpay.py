@@ -8,7 +8,10 @@ signatures exactly as Razorpay does:
 
 :class:`RazorpayGateway` creates orders through the ``razorpay`` SDK (``RAZORPAY_BASE_URL`` points it at a
 stub in tests). :class:`FakeRazorpay`, the development default (``RAZORPAY_MODE=fake``), creates orders
-locally and signs payments and webhooks, so the whole checkout can be walked on one machine::
+and refunds locally and signs payments and webhooks, so the whole checkout can be walked on one machine.
+Without ``RAZORPAY_KEY_SECRET`` / ``RAZORPAY_WEBHOOK_SECRET`` the fake uses secrets generated once per
+installation into ``var/`` (like the development JWT secret), never a published constant; the commands
+below read the same files::
 
     python -m integrations.razorpay sign-payment order_XXXX            # a payment id and its signature
     python -m integrations.razorpay sign-webhook < payload.json         # the X-Razorpay-Signature header
@@ -23,12 +26,11 @@ import secrets
 import sys
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 log = logging.getLogger("integrations.razorpay")
 
-DEV_KEY_ID = "rzp_test_ionora_fake"
-DEV_KEY_SECRET = "ionora-fake-key-secret"
-DEV_WEBHOOK_SECRET = "ionora-fake-webhook-secret"
+DEV_KEY_ID = "rzp_test_ionora_fake"  # public anyway: Checkout shows the key id to every browser
 _ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
 
@@ -55,6 +57,23 @@ def _same(expected, given):
     return isinstance(given, str) and hmac.compare_digest(expected.encode(), given.strip().encode())
 
 
+def dev_secret(name, directory=None):
+    """A development secret generated once per installation into ``directory`` (default ``var/``),
+    readable only by its owner, so a restart and the signing commands use the same value."""
+    if directory is None:
+        from server.settings import VAR as directory
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"ionora.razorpay-{name}"
+    if not path.exists():
+        try:
+            with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as handle:
+                handle.write(secrets.token_urlsafe(48))
+        except FileExistsError:
+            pass  # another process made it first
+    return path.read_text().strip()
+
+
 def _razorpay_id(prefix):
     return prefix + "".join(secrets.choice(_ALPHABET) for _ in range(14))
 
@@ -69,7 +88,8 @@ class RazorpayConfig:
     timeout: float = 10.0
 
     @classmethod
-    def from_env(cls, env=None, *, production=False):
+    def from_env(cls, env=None, *, production=False, secrets_dir=None):
+        """``secrets_dir``: where the fake's generated secrets live (default ``var/``)."""
         env = os.environ if env is None else env
         mode = (env.get("RAZORPAY_MODE") or ("live" if production else "fake")).strip().lower()
         if mode not in ("fake", "live"):
@@ -82,8 +102,8 @@ class RazorpayConfig:
                                       ("RAZORPAY_WEBHOOK_SECRET", webhook_secret)) if not v]
             if missing:
                 raise ConfigurationError(f"RAZORPAY_MODE=live needs {', '.join(missing)}")
-        return cls(key_id=key_id or DEV_KEY_ID, key_secret=key_secret or DEV_KEY_SECRET,
-                   webhook_secret=webhook_secret or DEV_WEBHOOK_SECRET, mode=mode,
+        return cls(key_id=key_id or DEV_KEY_ID, key_secret=key_secret or dev_secret("key-secret", secrets_dir),
+                   webhook_secret=webhook_secret or dev_secret("webhook-secret", secrets_dir), mode=mode,
                    base_url=env.get("RAZORPAY_BASE_URL") or None,
                    timeout=float(env.get("RAZORPAY_TIMEOUT", "10")))
 
@@ -126,14 +146,28 @@ class RazorpayGateway(_Signatures):
             raise PaymentGatewayError("Razorpay answered without an order id")
         return order
 
+    def refund(self, *, payment_id, amount, notes=None):
+        """Refund ``amount`` paise of a captured payment. Returns Razorpay's refund entity (``rfnd_...``)."""
+        data = {"amount": int(amount), "speed": "normal", "notes": notes or {}}
+        try:
+            refund = self.client.payment.refund(payment_id, data, timeout=self.config.timeout)
+        except Exception as exc:
+            log.warning("razorpay refund of %s failed: %s: %s", payment_id, type(exc).__name__, exc)
+            raise PaymentGatewayError(str(exc) or type(exc).__name__) from exc
+        if not isinstance(refund, dict) or not refund.get("id"):
+            raise PaymentGatewayError("Razorpay answered without a refund id")
+        return refund
+
 
 class FakeRazorpay(_Signatures):
-    """Offline Razorpay: orders live in memory; payments and webhooks are signed with the configured
-    secrets, exactly as Razorpay signs them. ``fail_next`` makes the next ``create_order`` fail."""
+    """Offline Razorpay: orders and refunds live in memory; payments and webhooks are signed with the
+    configured secrets, exactly as Razorpay signs them. ``fail_next`` makes the next ``create_order`` or
+    ``refund`` fail. A payment is refunded at most once (Razorpay refuses to refund more than was paid)."""
 
     def __init__(self, config):
         self.config = config
         self.orders = {}
+        self.refunds = {}  # payment id -> refund entity
         self.fail_next = 0
         self._lock = threading.Lock()
 
@@ -152,6 +186,21 @@ class FakeRazorpay(_Signatures):
         log.info("fake razorpay order %s for %s paise (receipt %s); to pay it, POST /api/checkout/payment with "
                  "razorpay_payment_id=%s razorpay_signature=%s", order["id"], amount, receipt, payment_id, signature)
         return order
+
+    def refund(self, *, payment_id, amount, notes=None):
+        with self._lock:
+            if self.fail_next:
+                self.fail_next -= 1
+                raise PaymentGatewayError("fake razorpay: refund failed (fail_next)")
+            if payment_id in self.refunds:
+                raise PaymentGatewayError("The payment has been fully refunded already")
+            refund = {"id": _razorpay_id("rfnd_"), "entity": "refund", "amount": int(amount), "currency": "INR",
+                      "payment_id": payment_id, "notes": notes or {}, "status": "processed", "speed_processed": "normal"}
+            self.refunds[payment_id] = refund
+            while len(self.refunds) > 1000:
+                self.refunds.pop(next(iter(self.refunds)))
+        log.info("fake razorpay refund %s of %s paise for payment %s", refund["id"], amount, payment_id)
+        return refund
 
     def sign_payment(self, order_id, payment_id=None):
         payment_id = payment_id or _razorpay_id("pay_")

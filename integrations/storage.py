@@ -1,21 +1,100 @@
-"""File storage (a local directory) and image intake from base64 data URLs."""
+"""File storage (a local directory) and image intake from base64 data URLs.
+
+An incoming image is never stored as sent: it is decoded with Pillow (PNG, JPEG, GIF or WebP, judged by
+its content, not its first bytes), limited in bytes before decoding and in pixels from its header before
+its pixels are decoded (decompression bombs), turned upright by its EXIF orientation, and re-encoded
+without any metadata (EXIF, GPS, XMP, ICC profile, comments, text chunks). Bytes appended after the
+image are dropped with the rest of the original file. Animated GIF/WebP/PNG keep their first frame.
+"""
 import base64
 import binascii
+import io
 import re
+import warnings
+from dataclasses import dataclass
 from pathlib import Path
+
+from PIL import Image, ImageOps
 
 from models.errors import InvalidInput
 
 IMAGE_ERROR = "There was an error processing the image"
 _DATA_URL = re.compile(r"^data:(?P<mime>[\w.+-]+/[\w.+-]+)?(?P<params>(;[\w-]+=[^;,]*)*)(?P<b64>;base64)?,(?P<data>.*)$", re.S)
 _SAFE_PATH = re.compile(r"^[\w][\w.\-/]{0,299}$")
-_SIGNATURES = (
-    (b"\x89PNG\r\n\x1a\n", "png"),
-    (b"\xff\xd8\xff", "jpg"),
-    (b"GIF87a", "gif"),
-    (b"GIF89a", "gif"),
-)
-MAX_IMAGE_BYTES = 5 * 1024 * 1024
+MAX_IMAGE_BYTES = 5 * 1024 * 1024   # the decoded upload, checked before base64 decoding
+MAX_IMAGE_SIDE = 8192                # pixels, either dimension, read from the header before decoding
+MAX_IMAGE_PIXELS = 4096 * 4096       # width × height, likewise (16.8 megapixels; a phone photo is 12)
+FORMATS = {"PNG": ("png", "image/png"), "JPEG": ("jpg", "image/jpeg"), "GIF": ("gif", "image/gif"),
+           "WEBP": ("webp", "image/webp")}
+NOT_AN_IMAGE = "is not a PNG, JPEG, GIF or WebP image"
+TOO_LARGE = f"is too large (at most {MAX_IMAGE_SIDE} pixels a side and {MAX_IMAGE_PIXELS:,} pixels)"
+
+# Pillow's own decompression-bomb guard for every image opened in this process: past twice the limit
+# Image.open itself refuses; between, clean_image refuses from the header size before decoding (so
+# Pillow's warning for that range says nothing the refusal does not).
+Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
+warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
+
+
+class ImageRejected(ValueError):
+    """Not an acceptable image; ``problem`` completes the sentence "<field> ..."."""
+
+    def __init__(self, problem):
+        super().__init__(problem)
+        self.problem = problem
+
+
+@dataclass(frozen=True)
+class CleanImage:
+    data: bytes          # re-encoded, without metadata
+    ext: str             # png | jpg | gif | webp
+    content_type: str
+    width: int
+    height: int
+
+
+def clean_image(data, *, max_bytes=MAX_IMAGE_BYTES):
+    """Decode ``data`` and re-encode it without metadata. Raises :class:`ImageRejected`."""
+    if len(data) > max_bytes:
+        raise ImageRejected(f"is larger than {max_bytes // (1024 * 1024)} MB")
+    try:
+        with Image.open(io.BytesIO(data), formats=list(FORMATS)) as image:  # reads the header only
+            width, height = image.size
+            if width < 1 or height < 1:
+                raise ImageRejected(NOT_AN_IMAGE)
+            if width > MAX_IMAGE_SIDE or height > MAX_IMAGE_SIDE or width * height > MAX_IMAGE_PIXELS:
+                raise ImageRejected(TOO_LARGE)
+            fmt = "JPEG" if image.format == "MPO" else image.format  # a camera's multi-picture JPEG
+            image.load()
+            upright = ImageOps.exif_transpose(image)
+            return _encode(upright, fmt)
+    except ImageRejected:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ImageRejected(TOO_LARGE) from None
+    except Exception:  # Pillow reports broken input with many exception types (OSError, SyntaxError, ...)
+        raise ImageRejected(NOT_AN_IMAGE) from None
+
+
+def _encode(image, fmt):
+    ext, content_type = FORMATS[fmt]
+    keep = {}
+    if "transparency" in image.info and fmt in ("PNG", "GIF"):
+        keep["transparency"] = image.info["transparency"]
+    image.info = {}  # the encoders copy comments and ICC profiles from here
+    if fmt == "JPEG":
+        if image.mode not in ("L", "RGB", "CMYK"):
+            image = image.convert("RGB")
+        options = {"quality": 85}
+    elif fmt == "WEBP":
+        if image.mode not in ("RGB", "RGBA"):
+            image = image.convert("RGBA" if image.has_transparency_data else "RGB")
+        options = {"quality": 85}
+    else:  # PNG and GIF; zlib's fastest level: decoding and re-encoding stay well under a second
+        options = dict(keep, compress_level=1) if fmt == "PNG" else keep
+    out = io.BytesIO()
+    image.save(out, fmt, **options)
+    return CleanImage(out.getvalue(), ext, content_type, image.width, image.height)
 
 
 class LocalStorage:
@@ -46,20 +125,12 @@ class LocalStorage:
         return target
 
 
-def sniff_image(data):
-    for signature, ext in _SIGNATURES:
-        if data.startswith(signature):
-            return ext
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "webp"
-    return None
-
-
 class ImageStore:
     """Turns an incoming image value into a stored relative path.
 
-    A ``data:image/...;base64,`` URL is decoded, checked to really be an image and written under
-    ``folder/stem.ext``; a relative path or http(s) URL is kept as given; anything else is refused."""
+    A ``data:image/...;base64,`` URL is decoded, re-encoded by :func:`clean_image` and written under
+    ``folder/stem.ext`` (the extension of its real format); a relative path or http(s) URL is kept as
+    given; anything else is refused."""
 
     def __init__(self, storage):
         self.storage = storage
@@ -69,10 +140,11 @@ class ImageStore:
             return ""
         if value.startswith("data:"):
             data = self._decode(value, field)
-            ext = sniff_image(data)
-            if ext is None:
-                raise self._error(field, "is not a PNG, JPEG, GIF or WebP image")
-            return self.storage.save(f"{folder}/{stem}.{ext}", data)
+            try:
+                image = clean_image(data)
+            except ImageRejected as exc:
+                raise self._error(field, exc.problem) from None
+            return self.storage.save(f"{folder}/{stem}.{image.ext}", image.data)
         if value.startswith(("http://", "https://")) or (_SAFE_PATH.match(value) and ".." not in value):
             return value
         raise self._error(field, "must be a base64 data URL, a relative path or an http(s) URL")

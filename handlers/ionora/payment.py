@@ -17,13 +17,15 @@ def create_payment_order(body, user):
 
 
 def verify_payment(body, user):
+    gateway = PRODUCT.runtime.payments
     with database.unit_of_work() as uow:
-        message = payments.verify_payment(uow.session, user_id=user, razorpay_order_id=body["razorpay_order_id"],
-                                          razorpay_payment_id=body["razorpay_payment_id"],
-                                          razorpay_signature=body["razorpay_signature"],
-                                          payments=PRODUCT.runtime.payments)
+        result = payments.verify_payment(uow.session, user_id=user, razorpay_order_id=body["razorpay_order_id"],
+                                         razorpay_payment_id=body["razorpay_payment_id"],
+                                         razorpay_signature=body["razorpay_signature"], payments=gateway)
         uow.commit()
-    return {"message": message}, 200
+    if result.late:  # captured after the order was cancelled: refunded with no lock held
+        result = payments.refund_late_capture(database, gateway, result.late)
+    return {"message": result.message}, 200
 
 
 def receive_webhook(body):
@@ -34,4 +36,6 @@ def receive_webhook(body):
                                          event_id=request.headers.get("X-Razorpay-Event-Id"),
                                          payments=PRODUCT.runtime.payments)
         uow.commit()
+    if result.late:  # captured after the order was cancelled: refunded with no lock held
+        result = payments.refund_late_capture(database, PRODUCT.runtime.payments, result.late)
     return {"message": result.message}, 200

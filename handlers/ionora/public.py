@@ -1,8 +1,6 @@
 """Public operations (no account needed): callback requests, shared wishlists, stored product images."""
-from flask import send_file
-
+from handlers.files import send_stored
 from handlers.ionora.schemas import callback_request_out, favorites_out
-from models.errors import NotFound
 from models.ionora import callbacks, database, favorites
 from server.products.ionora import PRODUCT
 
@@ -23,7 +21,4 @@ def get_shared_wishlist(token):
 
 
 def get_product_image(file):
-    path = PRODUCT.runtime.storage.path(f"products/{file}")
-    if path is None:
-        raise NotFound("Image not found.")
-    return send_file(path, max_age=86400)
+    return send_stored(PRODUCT.runtime.storage, f"products/{file}", "Image not found.")

@@ -7,7 +7,7 @@ from server.products.looking import PRODUCT, TOKEN_TTL_LABEL, issue_token
 
 
 def _claims(user):
-    claims = {"uid": user.id, "username": user.username, "can": list(user.can)}
+    claims = {"uid": user.id, "username": user.username, "can": list(user.can), "ver": user.token_version or 0}
     if user.force_reset:
         claims["forceReset"] = True
     return claims

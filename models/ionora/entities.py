@@ -42,6 +42,8 @@ class User(UuidPk, Timestamps, IonoraBase):
     email_verified: Mapped[bool] = mapped_column(Boolean, default=False)
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     last_login: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # Bumped by every password change or reset: tokens carry it as ``ver`` and an older one is refused.
+    token_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class PasswordResetToken(UuidPk, IonoraBase):
@@ -148,6 +150,8 @@ class Order(UuidPk, Timestamps, IonoraBase):
     payment_method: Mapped[str] = mapped_column(String(16), default="razorpay")
     payment_id: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     razorpay_order_id: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    # Razorpay's refund of a payment that arrived after the order was cancelled (``rfnd_...``).
+    refund_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     tracking_number: Mapped[str | None] = mapped_column(String(100), nullable=True)
     coupon_code: Mapped[str | None] = mapped_column(String(64), nullable=True)
     # True while the order holds stock (from create-order until a failed payment or a cancellation).

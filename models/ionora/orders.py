@@ -160,6 +160,26 @@ def change_status(session, *, order_id, status, tracking_number=None, tracking_d
     return order, notify
 
 
+def already_settled(order, payment_id):
+    """True when ``payment_id`` is already recorded on the order as paid or refunded."""
+    return order.payment_id == payment_id and order.payment_status in ("paid", "refunded")
+
+
+def record_refund(session, order, *, payment_id, refund_id, source):
+    """Record the refund of a payment captured after the order was cancelled (once: a second record
+    of the same payment changes nothing). Returns False when it was already recorded."""
+    if order.payment_id == payment_id and order.refund_id:
+        return False
+    order.payment_id = payment_id
+    order.payment_status = "refunded"
+    order.refund_id = refund_id
+    track(session, order, "cancelled", f"Payment {payment_id} captured after cancellation ({source}); "
+                                       f"refunded as {refund_id}")
+    order.updated_at = utcnow()
+    session.flush()
+    return True
+
+
 def mark_paid(session, order, *, payment_id, source):
     """Record a captured payment; a pending order that still holds its stock becomes confirmed.
     Returns False when the order was already paid (nothing changes)."""

@@ -8,7 +8,7 @@ from sqlalchemy import delete, select
 from models.base import as_utc, utcnow
 from models.errors import RuleViolation
 from models.ionora.entities import PasswordResetToken, User
-from models.ionora.users import find_by_email
+from models.ionora.users import find_by_email, revoke_tokens
 from models.passwords import hash_password
 
 TOKEN_LIFETIME = dt.timedelta(hours=1)
@@ -39,6 +39,7 @@ def reset_password(session, *, token, new_password):
         raise RuleViolation(INVALID)
     user = session.get(User, reset.user_id, with_for_update=True)
     user.password_hash = hash_password(new_password)
+    revoke_tokens(user)
     user.updated_at = utcnow()
     session.execute(delete(PasswordResetToken).where(PasswordResetToken.user_id == user.id))
     session.flush()

@@ -1,5 +1,10 @@
 """The standalone payment routes: a fresh Razorpay order for an order, signature verification, and
-Razorpay's webhook (each event processed at most once, every accepted delivery logged)."""
+Razorpay's webhook (each event processed at most once, every accepted delivery logged).
+
+A payment captured for an order that was cancelled meanwhile (a *late capture*) is refunded: the check
+runs under the order's row lock and reports a :class:`LateCapture`; the caller ends that transaction,
+asks Razorpay for the refund (no lock held while the provider answers) and records it in a second
+transaction (:func:`refund_late_capture`), which locks the order again and records the refund once."""
 import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
@@ -7,7 +12,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from models.errors import Forbidden, InvalidInput, NotFound, RuleViolation
+from models.errors import Forbidden, InvalidInput, NotFound, RuleViolation, UpstreamFailure
 from models.ionora import orders
 from models.ionora.checkout import CURRENCY, NOT_PAYABLE, create_provider_order
 from models.ionora.entities import Order, WebhookEvent
@@ -15,6 +20,8 @@ from models.ionora.money import round2
 from models.ionora.users import as_uuid
 
 INVALID_SIGNATURE = "Invalid payment signature."
+REFUNDED = "Order was cancelled; the payment has been refunded."
+REFUND_UNAVAILABLE = "The order was cancelled and the payment could not be refunded yet. Please try again shortly."
 
 
 def create_payment_order(session, *, user_id, order_id, amount, payments):
@@ -34,8 +41,29 @@ def create_payment_order(session, *, user_id, order_id, amount, payments):
     return provider_order
 
 
+@dataclass(frozen=True)
+class LateCapture:
+    """A payment captured for a cancelled order: to be refunded, then recorded."""
+    order_id: object
+    payment_id: str
+    amount: int                  # paise
+    source: str                  # verify | webhook
+    event_id: str | None = None  # the webhook event that reported it
+
+
+@dataclass(frozen=True)
+class WebhookResult:
+    message: str
+    outcome: str
+    late: LateCapture | None = None  # set when the caller must refund (then call refund_late_capture)
+
+
+PaymentResult = WebhookResult
+
+
 def verify_payment(session, *, user_id, razorpay_order_id, razorpay_payment_id, razorpay_signature, payments):
-    """Returns the message: the payment is recorded once; a repeat says so."""
+    """The payment is recorded once; a repeat says so. A payment for a cancelled order comes back as
+    ``late`` (to be refunded)."""
     if not payments.verify_payment(order_id=razorpay_order_id, payment_id=razorpay_payment_id,
                                    signature=razorpay_signature):
         raise RuleViolation(INVALID_SIGNATURE, field="razorpay_signature")
@@ -44,15 +72,47 @@ def verify_payment(session, *, user_id, razorpay_order_id, razorpay_payment_id, 
         raise NotFound(orders.NOT_FOUND)
     if order.user_id != as_uuid(user_id):
         raise Forbidden("You are not authorized to verify this order.")
+    if order.status == "cancelled":
+        if orders.already_settled(order, razorpay_payment_id):
+            return PaymentResult("Payment already verified.", "already_paid")
+        return PaymentResult(REFUNDED, "refund_due", _late(order, razorpay_payment_id, None, "verify"))
     if not orders.mark_paid(session, order, payment_id=razorpay_payment_id, source="verify"):
-        return "Payment already verified."
-    return "Payment verified successfully."
+        return PaymentResult("Payment already verified.", "already_paid")
+    return PaymentResult("Payment verified successfully.", "captured")
 
 
-@dataclass(frozen=True)
-class WebhookResult:
-    message: str
-    outcome: str
+def refund_late_capture(database, payments, late):
+    """Refund a late capture through the provider (outside any transaction), then record it on the
+    order under its row lock: ``payment_status`` ``refunded``, ``payment_id``, ``refund_id`` and a
+    tracking entry (and the webhook event's outcome). A provider failure is 502 and nothing is
+    recorded as settled: the customer may verify again, and Razorpay redelivers the webhook, which
+    retries the refund."""
+    from integrations.razorpay import PaymentGatewayError
+
+    try:
+        refund = payments.refund(payment_id=late.payment_id, amount=late.amount,
+                                 notes={"order_id": str(late.order_id), "reason": "order cancelled"})
+    except PaymentGatewayError:
+        raise UpstreamFailure(REFUND_UNAVAILABLE) from None
+    with database.unit_of_work() as uow:
+        order = orders.get_order(uow.session, order_id=late.order_id, lock=True)
+        orders.record_refund(uow.session, order, payment_id=late.payment_id, refund_id=refund["id"],
+                             source=late.source)
+        if late.event_id is not None:
+            event = uow.session.scalars(select(WebhookEvent).where(WebhookEvent.event_id == late.event_id)
+                                        .with_for_update()).first()
+            if event is not None:
+                event.outcome = "refunded"
+        uow.session.flush()
+        uow.commit()
+    return PaymentResult(REFUNDED if late.source == "verify" else "Payment refunded: the order was cancelled.",
+                         "refunded")
+
+
+def _late(order, payment_id, amount, source, event_id=None):
+    if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
+        amount = int(round2(order.total_amount) * 100)
+    return LateCapture(order_id=order.id, payment_id=payment_id, amount=amount, source=source, event_id=event_id)
 
 
 def handle_webhook(session, *, payload, raw_body, signature, event_id, payments):
@@ -76,19 +136,36 @@ def handle_webhook(session, *, payload, raw_body, signature, event_id, payments)
             session.add(record)
             session.flush()
     except IntegrityError:
-        return WebhookResult("Webhook already processed.", "duplicate")
-    result = _apply(session, event, rzp_order_id, payment_id)
+        return _redelivered(session, record.event_id, entity)
+    result = _apply(session, event, rzp_order_id, payment_id, entity.get("amount"), record.event_id)
     record.outcome = result.outcome
     session.flush()
     return result
 
 
-def _apply(session, event, rzp_order_id, payment_id):
+def _redelivered(session, event_id, entity):
+    """A repeat is answered as processed, except an event whose refund is still due: that is retried."""
+    seen = session.scalars(select(WebhookEvent).where(WebhookEvent.event_id == event_id)).first()
+    if seen is None or seen.outcome != "refund_due":
+        return WebhookResult("Webhook already processed.", "duplicate")
+    result = _apply(session, seen.event, seen.razorpay_order_id, seen.payment_id, entity.get("amount"), event_id)
+    if result.late is None:
+        seen.outcome = result.outcome
+        session.flush()
+    return result
+
+
+def _apply(session, event, rzp_order_id, payment_id, amount, event_id):
     if event != "payment.captured":
         return WebhookResult("Webhook received.", "ignored")
     order = _by_razorpay_order(session, rzp_order_id)
     if order is None:
         return WebhookResult("Webhook processed.", "order_not_found")
+    if order.status == "cancelled":
+        if orders.already_settled(order, payment_id):
+            return WebhookResult("Webhook already processed.", "already_paid")
+        return WebhookResult("Payment refunded: the order was cancelled.", "refund_due",
+                             _late(order, payment_id, amount, "webhook", event_id))
     if not orders.mark_paid(session, order, payment_id=payment_id, source="webhook"):
         return WebhookResult("Webhook already processed.", "already_paid")
     return WebhookResult("Payment captured.", "captured")
@@ -103,4 +180,4 @@ def _text(value):
     return value[:64] if isinstance(value, str) else None
 
 
-__all__ = ["CURRENCY", "create_payment_order", "verify_payment", "handle_webhook"]
+__all__ = ["CURRENCY", "create_payment_order", "verify_payment", "handle_webhook", "refund_late_capture"]

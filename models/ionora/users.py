@@ -78,6 +78,7 @@ def change_password(session, *, user_id, current_password, new_password):
     if not verify_password(current_password, user.password_hash):
         raise Unauthorized("Current password is incorrect.")
     user.password_hash = hash_password(new_password)
+    revoke_tokens(user)
     session.flush()
     return user
 
@@ -101,16 +102,31 @@ def is_admin(session, user_id):
     return session.scalar(select(User.is_admin).where(User.id == key))
 
 
+def revoke_tokens(user):
+    """Every token issued so far stops working (a password change or reset)."""
+    user.token_version = (user.token_version or 0) + 1
+
+
+def token_state(session, user_id):
+    """``(is_admin, token_version)`` of the account a token names, read by primary key on every
+    request; ``None`` when the account no longer exists."""
+    key = as_uuid(user_id)
+    if key is None:
+        return None
+    return session.execute(select(User.is_admin, User.token_version).where(User.id == key)).first()
+
+
 def make_admin(session, *, email, password, full_name, phone=None):
     """Create an administrator, or promote the existing account with that email."""
     user = find_by_email(session, email)
     if user is not None:
         user.is_admin = True
         user.password_hash = hash_password(password)
+        revoke_tokens(user)
         session.flush()
         return user
     return register(session, email=email, password=password, full_name=full_name, phone=phone,
                     is_admin=True, email_verified=True)
 
 
-__all__ = ["NotFound", "register", "authenticate", "change_password", "update_profile", "get_user", "is_admin"]
+__all__ = ["NotFound", "register", "authenticate", "change_password", "update_profile", "get_user", "is_admin", "token_state"]

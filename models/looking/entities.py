@@ -21,6 +21,8 @@ class User(ObjectIdPk, Timestamps, LookingBase):
     email: Mapped[str] = mapped_column(String(254), default="")
     can: Mapped[list] = mapped_column(JSON, default=list)
     force_reset: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Bumped by every password change: tokens carry it as ``ver`` and an older one is refused.
+    token_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class PasswordReset(ObjectIdPk, LookingBase):

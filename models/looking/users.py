@@ -79,6 +79,8 @@ def update_user(session, *, user_id, actor_id, actor_can, changes):
     if not is_super and ({"can", "forceReset"} & changes.keys()):
         raise Forbidden("User not authorized to perform this action",
                         details="only super may change permissions or forceReset")
+    if is_super and actor_id == user_id:
+        _refuse_self_lockout(changes)
     if "password" in changes:
         if changes.get("confirmPassword") != changes["password"]:
             raise password_mismatch()
@@ -88,6 +90,7 @@ def update_user(session, *, user_id, actor_id, actor_can, changes):
                 raise RuleViolation("Current password is incorrect", field="currentPassword",
                                     code="INVALID_CURRENT_PASSWORD")
         user.password_hash = hash_password(changes["password"])
+        revoke_tokens(user)
         if actor_id == user_id:
             user.force_reset = False
     if "username" in changes and changes["username"] != user.username:
@@ -107,6 +110,16 @@ def update_user(session, *, user_id, actor_id, actor_can, changes):
     return user
 
 
+def _refuse_self_lockout(changes):
+    """Permissions apply from the next request, so a super user may not lock themself out (as they
+    may not delete themself): another super user can."""
+    if "can" in changes and "super" not in (changes["can"] or ()):
+        raise RuleViolation("You cannot remove your own super permission", field="can", code="SELF_DEMOTE")
+    if changes.get("forceReset"):
+        raise RuleViolation("You cannot flag your own account for a password reset", field="forceReset",
+                            code="SELF_FORCE_RESET")
+
+
 def delete_user(session, *, user_id, actor_id):
     if user_id == actor_id:
         raise RuleViolation("You cannot delete your own account", field="id", code="SELF_DELETE")
@@ -117,6 +130,7 @@ def delete_user(session, *, user_id, actor_id):
 
 def set_password(session, user, password):
     user.password_hash = hash_password(password)
+    revoke_tokens(user)
     user.force_reset = False
 
 
@@ -142,3 +156,17 @@ def token_holder(session, user_id):
     if user is None:
         raise Unauthorized("This account no longer exists", code="ACCOUNT_GONE")
     return user
+
+
+def revoke_tokens(user):
+    """Every token issued so far stops working (a password change or reset)."""
+    user.token_version = (user.token_version or 0) + 1
+
+
+def token_state(session, user_id):
+    """What a token's holder may do now, read by primary key on every request: ``username``, ``can``,
+    ``force_reset`` and ``token_version``; ``None`` when the account no longer exists."""
+    if not is_object_id(user_id):
+        return None
+    stmt = select(User.username, User.can, User.force_reset, User.token_version).where(User.id == user_id)
+    return session.execute(stmt).first()

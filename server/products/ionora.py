@@ -10,7 +10,7 @@ import flask
 
 from integrations.mail import mailer_from_settings
 from integrations.razorpay import RazorpayConfig, gateway_from_config
-from integrations.storage import MAX_IMAGE_BYTES, LocalStorage, sniff_image
+from integrations.storage import MAX_IMAGE_BYTES, NOT_AN_IMAGE, ImageRejected, LocalStorage, clean_image
 from models.errors import InvalidInput
 from models.ionora import database, users
 from models.ionora import seed as seed_data
@@ -76,7 +76,9 @@ def _validation_item(message, field, location, entry):
 
 async def bearer_info(token):
     """Connexion's bearer check: the token's claims plus ``is_admin`` read from the database (so a
-    revoked administrator loses access at once). 401 for a bad token, 403 when the account is gone."""
+    revoked administrator loses access at once). 401 for a bad token or one issued before the last
+    password change or reset (its ``ver`` claim behind the account's), 403 when the account is gone.
+    One primary-key read per request."""
     try:
         claims = tokens.decode(PRODUCT.runtime.settings.jwt_secret, token)
     except tokens.TokenError as exc:
@@ -85,15 +87,17 @@ async def bearer_info(token):
     subject = claims.get("sub")
     if not isinstance(subject, str) or users.as_uuid(subject) is None:
         raise AuthProblem(401, "invalid", "Invalid token payload.")
-    is_admin = await anyio.to_thread.run_sync(_is_admin, subject)
-    if is_admin is None:
+    state = await anyio.to_thread.run_sync(_token_state, subject)
+    if state is None:
         raise AuthProblem(403, "permission", "User not found.")
-    return {**claims, "is_admin": bool(is_admin)}
+    if claims.get("ver", 0) != state.token_version:
+        raise AuthProblem(401, "invalid", "Invalid token.")
+    return {**claims, "is_admin": bool(state.is_admin)}
 
 
-def _is_admin(user_id):
+def _token_state(user_id):
     with database.unit_of_work() as uow:
-        return users.is_admin(uow.session, user_id)
+        return users.token_state(uow.session, user_id)
 
 
 def authorize(token_info, needed):
@@ -103,7 +107,8 @@ def authorize(token_info, needed):
 
 
 def issue_token(user):
-    token, _ = tokens.issue(PRODUCT.runtime.settings.jwt_secret, {"sub": str(user.id)}, TOKEN_TTL)
+    claims = {"sub": str(user.id), "ver": user.token_version or 0}
+    token, _ = tokens.issue(PRODUCT.runtime.settings.jwt_secret, claims, TOKEN_TTL)
     return token
 
 
@@ -129,18 +134,21 @@ def public_url(path):
 
 
 def store_product_image(upload):
-    """Keep an uploaded product image (checked by its content, at most 5 MB) under
+    """Keep an uploaded product image (decoded by its content, at most 5 MB, stored re-encoded) under
     ``products/<ms>-<32 hex>.<ext>``; returns that key."""
     data = upload.read(MAX_IMAGE_BYTES + 1) if upload is not None else b""
     if not data:
         raise InvalidInput("Image file is required.", field="image")
     if len(data) > MAX_IMAGE_BYTES:
         raise InvalidInput("Image must be 5 MB or smaller.", field="image")
-    ext = sniff_image(data)
-    if ext is None:
-        raise InvalidInput("Unsupported file type. Only JPEG, PNG, WEBP, and GIF are allowed.", field="image")
-    key = f"products/{int(time.time() * 1000)}-{secrets.token_hex(16)}.{ext}"
-    return PRODUCT.runtime.storage.save(key, data)
+    try:
+        image = clean_image(data)  # decoded and re-encoded without metadata; trailing bytes dropped
+    except ImageRejected as exc:
+        message = ("Unsupported file type. Only JPEG, PNG, WEBP, and GIF are allowed." if exc.problem == NOT_AN_IMAGE
+                   else f"Image {exc.problem}.")
+        raise InvalidInput(message, field="image") from None
+    key = f"products/{int(time.time() * 1000)}-{secrets.token_hex(16)}.{image.ext}"
+    return PRODUCT.runtime.storage.save(key, image.data)
 
 
 def configure(app, settings):

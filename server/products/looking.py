@@ -1,10 +1,13 @@
 """Looking wired into the platform: error body, token checks, permissions, limits, integrations."""
 import datetime as dt
 
+import anyio
+
 from integrations.geocoder import geocoder_from_settings
 from integrations.mail import mailer_from_settings
 from integrations.storage import ImageStore, LocalStorage
-from models.looking import database
+from models.errors import Unauthorized
+from models.looking import database, users
 from models.looking import seed as seed_data
 from server import tokens
 from server.errors import AuthProblem
@@ -15,6 +18,7 @@ from server.ratelimit import Rule
 TOKEN_TTL = dt.timedelta(minutes=15)
 TOKEN_TTL_LABEL = "15m"
 NOT_AUTHORIZED = "User not authorized to perform this action"
+REVOKED = {"name": "JsonWebTokenError", "message": "jwt revoked: the password was changed after it was issued"}
 
 
 def render_error(error):
@@ -45,15 +49,38 @@ def render_error(error):
     return {"message": error.message, "err": {"code": code, "details": details}}
 
 
-def bearer_info(token):
-    """Connexion's bearer check: the claims of a valid token, else 403 with the JWT error."""
+async def bearer_info(token):
+    """Connexion's bearer check: the claims of a valid token, else 403 with the JWT error.
+
+    A user token is checked against the account on every request (one primary-key read): the current
+    ``can``, ``forceReset`` and ``username`` replace the token's copies, so a demotion takes effect at
+    once; a deleted account is 401 ``ACCOUNT_GONE``; a token older than the last password change (its
+    ``ver`` claim behind the account's) is refused like any invalid token."""
     try:
-        return tokens.decode(PRODUCT.runtime.settings.jwt_secret, token)
+        claims = tokens.decode(PRODUCT.runtime.settings.jwt_secret, token)
     except tokens.TokenError as exc:
         details = {"name": exc.name, "message": exc.message}
         if exc.expired_at:
             details["expiredAt"] = exc.expired_at.isoformat(timespec="milliseconds").replace("+00:00", "Z")
         raise AuthProblem(403, "expired" if exc.name == "TokenExpiredError" else "invalid", NOT_AUTHORIZED, details)
+    uid = claims.get("uid")
+    if uid is None:
+        return claims  # anonymous: no account behind it, no permission in it
+    state = await anyio.to_thread.run_sync(_token_state, uid)
+    if state is None:
+        raise Unauthorized("This account no longer exists", code="ACCOUNT_GONE")
+    if claims.get("ver", 0) != state.token_version:
+        raise AuthProblem(403, "invalid", NOT_AUTHORIZED, REVOKED)
+    current = {**claims, "username": state.username, "can": list(state.can or [])}
+    current.pop("forceReset", None)
+    if state.force_reset:
+        current["forceReset"] = True
+    return current
+
+
+def _token_state(uid):
+    with database.unit_of_work() as uow:
+        return users.token_state(uow.session, uid)
 
 
 def authorize(token_info, needed):

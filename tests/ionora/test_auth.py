@@ -227,3 +227,63 @@ class TestBearerTokens:
         response = client.get("/api/user/profile", headers={"Authorization": "Basic abc"})
         assert response.status_code == 401
         assert response.json()["message"] in ("Authentication token missing.", "Invalid token.")
+
+
+class TestTokensAfterPasswordChanges:
+    """A password change or reset revokes every token issued before it (a 7-day token would
+    otherwise outlive it by a week); the account is read on every request."""
+
+    def _login(self, client, email, password=PASSWORD):
+        token = client.post("/api/auth/login", json={"email": email, "password": password}).json()["token"]
+        return {"Authorization": f"Bearer {token}"}
+
+    def test_change_password_revokes_older_tokens(self, client, make):
+        make.user(email="changer@example.com")
+        old, other_device = self._login(client, "changer@example.com"), self._login(client, "changer@example.com")
+        changed = client.put("/api/auth/change-password", headers=old,
+                             json={"current_password": PASSWORD, "new_password": "NewPass123"})
+        assert changed.status_code == 200
+        for headers in (old, other_device):
+            response = client.get("/api/user/profile", headers=headers)
+            assert (response.status_code, response.json()) == (401, {"message": "Invalid token."})
+        fresh = self._login(client, "changer@example.com", "NewPass123")
+        assert client.get("/api/user/profile", headers=fresh).status_code == 200
+
+    def test_reset_password_revokes_older_tokens(self, client, make, outbox):
+        make.user(email="resetter@example.com")
+        old = self._login(client, "resetter@example.com")
+        client.post("/api/auth/forgot-password", json={"email": "resetter@example.com"})
+        token = outbox[-1].text.split("token=")[1].split("&")[0]
+        assert client.post("/api/auth/reset-password", json={"token": token, "new_password": "NewPass123"}
+                           ).status_code == 200
+        response = client.get("/api/user/profile", headers=old)
+        assert (response.status_code, response.json()) == (401, {"message": "Invalid token."})
+        assert client.get("/api/user/profile", headers=self._login(client, "resetter@example.com", "NewPass123")
+                          ).status_code == 200
+
+    def test_tokens_issued_after_the_change_work(self, client, make):
+        user = make.user(email="after@example.com")
+        client.put("/api/auth/change-password", headers=bearer(user),
+                   json={"current_password": PASSWORD, "new_password": "NewPass123"})
+        claims = jwt.decode(self._login(client, "after@example.com", "NewPass123")["Authorization"][7:],
+                            options={"verify_signature": False})
+        assert (claims["sub"], claims["ver"]) == (str(user.id), 1)
+
+    def test_deleted_account_is_refused_everywhere(self, client, make):
+        user = make.user()
+        headers = bearer(user)
+        with database.unit_of_work() as uow:
+            uow.session.delete(uow.session.get(User, user.id))
+            uow.commit()
+        response = client.get("/api/user/profile", headers=headers)
+        assert (response.status_code, response.json()) == (403, {"message": "User not found."})
+
+    def test_revoked_admin_loses_admin_operations_at_once(self, client, make):
+        admin = make.admin()
+        headers = bearer(admin)
+        assert client.get("/api/admin/orders", headers=headers).status_code == 200
+        with database.unit_of_work() as uow:
+            uow.session.get(User, admin.id).is_admin = False
+            uow.commit()
+        response = client.get("/api/admin/orders", headers=headers)
+        assert (response.status_code, response.json()) == (403, {"message": "Forbidden: admin access required."})

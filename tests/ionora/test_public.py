@@ -6,6 +6,7 @@ import struct
 import zlib
 
 import pytest
+from PIL import Image
 
 from tests.ionora.conftest import bearer
 
@@ -18,6 +19,11 @@ def png_bytes():
     raw = b"\x00\xff\x00\x00"
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
             + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def pixels(data):
+    with Image.open(io.BytesIO(data)) as image:
+        return image.size, list(image.convert("RGB").getdata())
 
 
 class TestRequestCallback:
@@ -171,7 +177,24 @@ class TestUploadProductImage:
         assert re.fullmatch(r"products/\d+-[0-9a-f]{32}\.png", body["key"])
         assert body["url"] == f"http://testserver/api/uploads/{body['key']}"
         served = client.get(body["url"].replace("http://testserver", ""))
-        assert (served.status_code, served.headers["content-type"], served.content) == (200, "image/png", data)
+        assert (served.status_code, served.headers["content-type"], served.headers["x-content-type-options"]) == (
+            200, "image/png", "nosniff")
+        assert pixels(served.content) == pixels(data)
+
+    def test_stores_the_image_alone_without_what_follows_it(self, client, make):
+        data = png_bytes() + b"<html><script>alert(1)</script></html>"
+        response = client.post("/api/admin/products/upload-image", headers=bearer(make.admin()),
+                               files={"image": ("photo.png", io.BytesIO(data), "image/png")})
+        served = client.get(response.json()["url"].replace("http://testserver", ""))
+        assert b"<script>" not in served.content and pixels(served.content) == pixels(png_bytes())
+
+    def test_pixel_dimensions_beyond_the_limit_are_400(self, client, make):
+        data = io.BytesIO()
+        Image.new("1", (9000, 10)).save(data, "PNG")
+        response = client.post("/api/admin/products/upload-image", headers=bearer(make.admin()),
+                               files={"image": ("wide.png", io.BytesIO(data.getvalue()), "image/png")})
+        assert (response.status_code, response.json()) == (400, {
+            "message": "Image is too large (at most 8192 pixels a side and 16,777,216 pixels)."})
 
     def test_content_that_is_not_an_image_is_400(self, client, make):
         response = client.post("/api/admin/products/upload-image", headers=bearer(make.admin()),

@@ -250,3 +250,97 @@ class TestResetPassword:
         response = client.put(f"/auth/reset/{user_id}/{token}", json={"password": "short", "confirmPassword": "short"})
         assert response.status_code == 400
         assert response.json()["err"]["details"][0]["field"] == "password"
+
+
+REVOKED = {"message": "User not authorized to perform this action", "err": {
+    "name": "JsonWebTokenError", "message": "jwt revoked: the password was changed after it was issued"}}
+ACCOUNT_GONE = {"message": "This account no longer exists", "err": {"code": "ACCOUNT_GONE", "details": None}}
+
+
+class TestStaleAuthority:
+    """A token is checked against its account on every request: what the user lost stops working."""
+
+    def _login(self, client, make, *, can, password="password123"):
+        user = make.user(can=can, password=password)
+        body = client.post("/auth/login", json={"username": user.username, "password": password}).json()
+        return user, bearer(body["token"])
+
+    def test_demoted_user_loses_the_permission_at_once(self, client, make):
+        user, headers = self._login(client, make, can=["view", "manage"])
+        profile = make.profile(approved=False)
+        assert client.get("/profiles/submitted", headers=headers).status_code == 200
+        assert client.put(f"/users/{user.id}", headers=make.headers("super"), json={"can": ["view"]}).status_code == 200
+        response = client.get(f"/profiles/approve/{profile.id}", headers=headers)
+        assert response.status_code == 403
+        assert response.json() == {"message": "User not authorized to perform this action",
+                                   "err": {"name": "PermissionError", "message": "requires the 'manage' permission"}}
+        assert client.get("/profiles/submitted", headers=headers).status_code == 200
+
+    def test_session_shows_the_current_permissions(self, client, make):
+        user, headers = self._login(client, make, can=["view", "manage"])
+        client.put(f"/users/{user.id}", headers=make.headers("super"), json={"can": ["view"]})
+        decoded = client.get("/auth/session", headers=headers).json()["decoded"]
+        assert (decoded["uid"], decoded["can"]) == (user.id, ["view"])
+
+    def test_promoted_user_gains_the_permission_at_once(self, client, make):
+        user, headers = self._login(client, make, can=[])
+        assert client.get("/profiles/submitted", headers=headers).status_code == 403
+        client.put(f"/users/{user.id}", headers=make.headers("super"), json={"can": ["view"]})
+        assert client.get("/profiles/submitted", headers=headers).status_code == 200
+
+    def test_force_reset_set_after_login_applies_at_once(self, client, make):
+        user, headers = self._login(client, make, can=["view"])
+        client.put(f"/users/{user.id}", headers=make.headers("super"), json={"forceReset": True})
+        response = client.get("/profiles/submitted", headers=headers)
+        assert response.status_code == 403
+        assert response.json()["err"]["name"] == "PasswordResetRequired"
+
+    def test_deleted_user_token_is_refused(self, client, make):
+        user, headers = self._login(client, make, can=["view", "super"])
+        assert client.delete(f"/users/{user.id}", headers=make.headers("super")).status_code == 200
+        for response in (client.get("/profiles/submitted", headers=headers), client.get("/users", headers=headers),
+                         client.put("/auth/session", headers=headers)):
+            assert (response.status_code, response.json()) == (401, ACCOUNT_GONE)
+        assert client.get("/auth/session", headers=headers).json() == {"valid": False,
+                                                                       "message": "Token expired or invalid"}
+
+    def test_own_password_change_revokes_older_tokens(self, client, make):
+        user, headers = self._login(client, make, can=["view"], password="oldPassword123")
+        changed = client.put(f"/users/{user.id}", headers=headers, json={
+            "password": "newPassword123", "confirmPassword": "newPassword123", "currentPassword": "oldPassword123"})
+        assert changed.status_code == 200
+        response = client.get("/profiles/submitted", headers=headers)
+        assert (response.status_code, response.json()) == (403, REVOKED)
+        fresh = client.post("/auth/login", json={"username": user.username, "password": "newPassword123"}).json()
+        assert client.get("/profiles/submitted", headers=bearer(fresh["token"])).status_code == 200
+
+    def test_password_set_by_super_revokes_the_users_tokens(self, client, make):
+        user, headers = self._login(client, make, can=["view"])
+        client.put(f"/users/{user.id}", headers=make.headers("super"),
+                   json={"password": "newPassword123", "confirmPassword": "newPassword123"})
+        response = client.get("/profiles/submitted", headers=headers)
+        assert (response.status_code, response.json()) == (403, REVOKED)
+
+    def test_password_reset_revokes_older_tokens_and_they_cannot_renew(self, client, make):
+        user, headers = self._login(client, make, can=["view"])
+        client.post("/auth/reset", json={"username": user.username})
+        user_id, token = _reset_link(PRODUCT.runtime.mailer.outbox[-1])
+        assert client.put(f"/auth/reset/{user_id}/{token}", json={
+            "password": "newPassword123", "confirmPassword": "newPassword123"}).status_code == 200
+        for response in (client.get("/profiles/submitted", headers=headers), client.put("/auth/session", headers=headers)):
+            assert (response.status_code, response.json()) == (403, REVOKED)
+        assert client.get("/auth/session", headers=headers).status_code == 401
+
+    def test_renewed_token_keeps_working_until_the_next_password_change(self, client, make):
+        user, headers = self._login(client, make, can=["view"])
+        renewed = bearer(client.put("/auth/session", headers=headers).json()["token"])
+        assert client.get("/profiles/submitted", headers=renewed).status_code == 200
+        client.put(f"/users/{user.id}", headers=make.headers("super"),
+                   json={"password": "newPassword123", "confirmPassword": "newPassword123"})
+        assert client.get("/profiles/submitted", headers=renewed).status_code == 403
+
+    def test_anonymous_token_needs_no_account(self, client, make):
+        token = client.post("/auth/session").json()["token"]
+        response = client.get("/auth/session", headers=bearer(token))
+        assert response.status_code == 200
+        assert response.json()["decoded"]["anonymous"] is True

@@ -153,6 +153,24 @@ class TestUpdateUser:
         user = make.user()
         assert client.put(f"/users/{user.id}", json={"email": "x@example.com"}).status_code == 401
 
+    @pytest.mark.parametrize("change,field,code,message", [
+        pytest.param({"can": ["view"]}, "can", "SELF_DEMOTE", "You cannot remove your own super permission",
+                     id="own super"),
+        pytest.param({"forceReset": True}, "forceReset", "SELF_FORCE_RESET",
+                     "You cannot flag your own account for a password reset", id="own forceReset"),
+    ])
+    def test_super_cannot_lock_themself_out(self, client, make, change, field, code, message):
+        admin = make.user(can=["super"])
+        response = client.put(f"/users/{admin.id}", headers=bearer(make.token(admin)), json=change)
+        assert (response.status_code, response.json()) == (400, {"message": message, "err": {
+            "code": code, "details": [{"field": field, "message": message}]}})
+        assert client.get("/users", headers=bearer(make.token(admin))).status_code == 200
+
+    def test_super_keeps_super_when_changing_own_permissions(self, client, make):
+        admin = make.user(can=["super"])
+        response = client.put(f"/users/{admin.id}", headers=bearer(make.token(admin)), json={"can": ["super", "view"]})
+        assert (response.status_code, response.json()["user"]["can"]) == (200, ["super", "view"])
+
     def test_force_reset_limits_the_user_to_changing_their_password(self, client, make):
         user = make.user(username="flagged", password="oldPassword123", can=["view"])
         client.put(f"/users/{user.id}", headers=make.headers("super"), json={"forceReset": True})
