@@ -47,8 +47,9 @@ def generate(product, out_dir=SDK_DIR):
     name = package_name(product)
     for module in [m for m in sys.modules if m == name or m.startswith(name + ".")]:
         del sys.modules[module]  # a regenerated client must not be shadowed by an earlier import
-    if str(out) not in sys.path:
-        sys.path.insert(0, str(out))
+    if str(out) in sys.path:
+        sys.path.remove(str(out))
+    sys.path.insert(0, str(out))   # first, ahead of any other copy generated elsewhere
     return out
 
 
