@@ -11,6 +11,7 @@ from contracts.specs import implemented_products
 
 
 @pytest.mark.wheel
+@pytest.mark.xdist_group("packaging")   # both build wheels with pip: one worker, one after the other
 def test_the_generated_client_builds_as_a_wheel(tmp_path):
     product = implemented_products()[0]
     project = generate(product, out_dir=tmp_path / "sdk")

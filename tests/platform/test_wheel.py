@@ -35,6 +35,7 @@ def free_port():
 
 
 @pytest.mark.wheel
+@pytest.mark.xdist_group("packaging")   # both build wheels with pip: one worker, one after the other
 def test_the_wheel_installs_into_a_fresh_virtualenv_and_runs_from_any_directory(tmp_path):
     # Build from a copy of the sources, so nothing stale in the checkout's build/ can slip in.
     source = tmp_path / "src"
