@@ -9,7 +9,7 @@ at the end.
 
 Tests run in parallel (pytest-xdist, see pyproject.toml): each worker is its own process with its own
 session fixtures, databases and temporary directories. Files the server writes by default go to a
-temporary ``DATA_DIR``, never into the checkout.
+temporary ``DATA_DIR`` (a test passing its own ``env`` to ``Settings.from_env`` gets ``./var``).
 """
 import os
 import secrets
