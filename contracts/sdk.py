@@ -1,36 +1,56 @@
 """Generated Python clients: `python -m contracts.sdk [product ...]`.
 
-openapi-python-client writes build/sdk/<product>_client/, a package importable as ``<product>_client``
-once build/sdk is on sys.path. (``<product>`` alone would collide with test packages such as tests/looking.)
+openapi-python-client writes an installable project per product, build/sdk/<product>-client/
+(its pyproject.toml, built with poetry-core), holding the package ``<product>_client``
+(``<product>`` alone would collide with test packages such as tests/looking):
+
+    pip install build/sdk/looking-client          # or: pip wheel build/sdk/looking-client
+
 Generator warnings fail the build: they mean part of the spec has no client code.
 """
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
+
+import yaml
 
 from contracts.specs import BUILD, ROOT, products_with_specs, spec_path, tool_env
 
 SDK_DIR = BUILD / "sdk"
-CONFIG = ROOT / "contracts" / "openapi-python-client.yaml"
+CONFIG = Path(__file__).resolve().parent / "openapi-python-client.yaml"
 
 
 def package_name(product):
     return f"{product}_client"
 
 
-def generate(product):
-    """Regenerate ``<product>_client`` under build/sdk, put build/sdk on sys.path and return it."""
-    out = SDK_DIR / package_name(product)
+def project_name(product):
+    return f"{product}-client"
+
+
+def generate(product, out_dir=SDK_DIR):
+    """Regenerate the ``<product>-client`` project under ``out_dir``, put it on sys.path and return it."""
+    out = Path(out_dir) / project_name(product)
     out.parent.mkdir(parents=True, exist_ok=True)
-    cmd = [sys.executable, "-m", "openapi_python_client", "generate", "--path", str(spec_path(product)),
-           "--output-path", str(out), "--overwrite", "--meta", "none", "--config", str(CONFIG), "--fail-on-warning"]
-    proc = subprocess.run(cmd, check=False, cwd=ROOT, env=tool_env(), capture_output=True, text=True)
+    config = yaml.safe_load(CONFIG.read_text()) or {}
+    config.update(project_name_override=project_name(product), package_name_override=package_name(product))
+    with tempfile.NamedTemporaryFile("w", suffix=".yaml", prefix="sdk-config-") as config_file:
+        yaml.safe_dump(config, config_file)
+        config_file.flush()
+        cmd = [sys.executable, "-m", "openapi_python_client", "generate", "--path", str(spec_path(product)),
+               "--output-path", str(out), "--overwrite", "--meta", "poetry", "--config", config_file.name,
+               "--fail-on-warning"]
+        proc = subprocess.run(cmd, check=False, cwd=out.parent, env=tool_env(), capture_output=True, text=True)
     if proc.returncode != 0:
         raise RuntimeError(f"openapi-python-client failed for {product}:\n{proc.stdout}{proc.stderr}")
-    for name in [m for m in sys.modules if m == out.name or m.startswith(out.name + ".")]:
-        del sys.modules[name]  # a regenerated client must not be shadowed by an earlier import
-    if str(SDK_DIR) not in sys.path:
-        sys.path.insert(0, str(SDK_DIR))
-    return SDK_DIR
+    name = package_name(product)
+    for module in [m for m in sys.modules if m == name or m.startswith(name + ".")]:
+        del sys.modules[module]  # a regenerated client must not be shadowed by an earlier import
+    if str(out) in sys.path:
+        sys.path.remove(str(out))
+    sys.path.insert(0, str(out))   # first, ahead of any other copy generated elsewhere
+    return out
 
 
 def main(argv=None):
@@ -40,12 +60,12 @@ def main(argv=None):
     failed = 0
     for product in products:
         try:
-            generate(product)
+            out = generate(product)
         except RuntimeError as exc:
             failed += 1
             print(exc)
             continue
-        print(f"{product}: import {package_name(product)}  (from {SDK_DIR.relative_to(ROOT)})")
+        print(f"{product}: pip install {out.relative_to(ROOT)}  (import {package_name(product)})")
     return 1 if failed else 0
 
 

@@ -5,8 +5,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import openapi
+
 ROOT = Path(__file__).resolve().parent.parent
-OPENAPI = ROOT / "openapi"
+OPENAPI = openapi.SPECS
 BUILD = ROOT / "build"
 LINT_CONFIG = Path(__file__).resolve().parent / "lint"
 

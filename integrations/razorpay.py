@@ -26,7 +26,8 @@ import secrets
 import sys
 import threading
 from dataclasses import dataclass
-from pathlib import Path
+
+from server import settings
 
 log = logging.getLogger("integrations.razorpay")
 
@@ -58,20 +59,9 @@ def _same(expected, given):
 
 
 def dev_secret(name, directory=None):
-    """A development secret generated once per installation into ``directory`` (default ``var/``),
-    readable only by its owner, so a restart and the signing commands use the same value."""
-    if directory is None:
-        from server.settings import VAR as directory
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
-    path = directory / f"ionora.razorpay-{name}"
-    if not path.exists():
-        try:
-            with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as handle:
-                handle.write(secrets.token_urlsafe(48))
-        except FileExistsError:
-            pass  # another process made it first
-    return path.read_text().strip()
+    """The fake's secret ``name``, generated once per installation into ``directory`` (default: the
+    data directory, ``DATA_DIR`` or ``./var``), so a restart and the signing commands use the same value."""
+    return settings.dev_secret(directory or settings.default_data_dir(), f"ionora.razorpay-{name}")
 
 
 def _razorpay_id(prefix):
@@ -89,7 +79,7 @@ class RazorpayConfig:
 
     @classmethod
     def from_env(cls, env=None, *, production=False, secrets_dir=None):
-        """``secrets_dir``: where the fake's generated secrets live (default ``var/``)."""
+        """``secrets_dir``: where the fake's generated secrets live (default: the data directory)."""
         env = os.environ if env is None else env
         mode = (env.get("RAZORPAY_MODE") or ("live" if production else "fake")).strip().lower()
         if mode not in ("fake", "live"):

@@ -1,81 +1,168 @@
 """``python -m server``: serve, migrate, seed and create administrators."""
 import argparse
 import asyncio
+import difflib
+import getpass
 import logging
 import multiprocessing
 import sys
 import warnings
+from dataclasses import dataclass, replace
 
 # Connexion imports Starlette's test client at start-up, which warns about httpx; nothing here uses it.
 warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
 
 from server.app import PRODUCTS, ProductNotImplemented, load_product  # noqa: E402
-from server.settings import Settings  # noqa: E402
+from server.settings import Settings, SettingsError  # noqa: E402
 
 log = logging.getLogger("server")
+PROG = "python -m server"
+USAGE_ERROR = 2
+
+EXAMPLES = {
+    "main": """\
+examples:
+  python -m server serve                      every product on its documented port
+  python -m server db upgrade looking         migrate Looking's database
+  python -m server seed                       demo data and accounts (development only)
+  python -m server create-admin ionora --username "Ops" --email ops@example.com
+  python -m server COMMAND --help             a command's options and examples
+
+configuration comes from the environment (README: Configuration), e.g. LOOKING_DATABASE_URL.""",
+    "serve": """\
+examples:
+  python -m server serve                      all products, each on its documented port
+  python -m server serve looking --port 8080  one product on another port
+  python -m server serve ionora --workers 4 --host 0.0.0.0
+  LOOKING_PORT=8001 IONORA_PORT=8002 python -m server serve
+
+products not implemented yet are skipped with a message.""",
+    "db": """\
+examples:
+  python -m server db upgrade                 migrate every product
+  python -m server db upgrade ionora
+  python -m server db revision looking -m "profile tags"
+""",
+    "upgrade": """\
+examples:
+  python -m server db upgrade                 every product
+  IONORA_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/ionora python -m server db upgrade ionora""",
+    "revision": """\
+examples:
+  python -m server db revision looking -m "profile tags"
+review the generated file in migrations/<product>/versions/ before committing it.""",
+    "seed": """\
+examples:
+  python -m server seed                       every product
+  python -m server seed looking
+
+migrates first; adds the demo data to a database without accounts and prints the demo accounts
+every time. Refused when APP_ENV=production.""",
+    "create-admin": """\
+examples:
+  python -m server create-admin looking --username root --email root@example.com
+      (prompts for the password twice in a terminal)
+  printf '%s\\n' "$ADMIN_PASSWORD" | python -m server create-admin ionora --username "Ops" \\
+      --email ops@example.com --password-stdin
+
+the password follows the product's own rules (Looking: UserCreate, 8-200 characters; Ionora: the
+registration rules, 8-128 characters). Looking: every permission; Ionora: is_admin (an existing
+account with that email is promoted).""",
+}
+
+
+def product_name(value):
+    """argparse type: a known product name, else the choices (and the closest one)."""
+    if value in PRODUCTS:
+        return value
+    close = difflib.get_close_matches(value, PRODUCTS, n=1)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    raise argparse.ArgumentTypeError(f"unknown product {value!r} ({hint}choose from {', '.join(PRODUCTS)})")
+
+
+def build_parser():
+    def command(parent, name, text, **kwargs):
+        return parent.add_parser(name, help=text, description=text, epilog=EXAMPLES[name],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter, **kwargs)
+
+    parser = argparse.ArgumentParser(prog=PROG, description=__doc__, epilog=EXAMPLES["main"],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    products_help = f"any of {', '.join(PRODUCTS)}; default: all"
+
+    serve = command(commands, "serve", "run products on their documented ports")
+    serve.add_argument("products", nargs="*", metavar="PRODUCT", type=product_name, help=products_help)
+    serve.add_argument("--port", type=int, help="port (only with a single product); default: <PRODUCT>_PORT "
+                                                "or the documented port")
+    serve.add_argument("--host", default="127.0.0.1", help="interface to bind (default: %(default)s)")
+    serve.add_argument("--workers", type=int, default=1, help="processes per product (default: 1)")
+    serve.add_argument("--no-seed", action="store_true", help="do not load demo data into a new database")
+
+    db = command(commands, "db", "database schema (Alembic)")
+    db_commands = db.add_subparsers(dest="db_command", required=True, metavar="DB_COMMAND")
+    upgrade = command(db_commands, "upgrade", "migrate to the newest schema")
+    upgrade.add_argument("products", nargs="*", metavar="PRODUCT", type=product_name, help=products_help)
+    rev = command(db_commands, "revision", "autogenerate a migration from the models")
+    rev.add_argument("product", metavar="PRODUCT", type=product_name)
+    rev.add_argument("-m", "--message", required=True, help="what the migration changes")
+
+    seed = command(commands, "seed", "load demo data (idempotent) and print the demo accounts")
+    seed.add_argument("products", nargs="*", metavar="PRODUCT", type=product_name, help=products_help)
+
+    admin = command(commands, "create-admin", "create the product's most privileged account")
+    admin.add_argument("product", metavar="PRODUCT", type=product_name)
+    admin.add_argument("--username", required=True, help="Looking: the login name; Ionora: the full name")
+    admin.add_argument("--email", required=True, help="Ionora: the login")
+    secret = admin.add_mutually_exclusive_group()
+    secret.add_argument("--password", help="the password as an argument (visible to other local users and "
+                                           "in shell history: prefer the prompt or --password-stdin)")
+    secret.add_argument("--password-stdin", action="store_true",
+                        help="read the password from the first line of standard input")
+    return parser
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m server", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
-
-    serve = commands.add_parser("serve", help="run products on their documented ports")
-    serve.add_argument("products", nargs="*", metavar="PRODUCT",
-                       help=f"any of {', '.join(PRODUCTS)}; default: all")
-    serve.add_argument("--port", type=int, help="port (only with a single product)")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--workers", type=int, default=1, help="processes per product")
-    serve.add_argument("--no-seed", action="store_true", help="do not load demo data into a new database")
-
-    db = commands.add_parser("db", help="database schema")
-    db_commands = db.add_subparsers(dest="db_command", required=True)
-    upgrade = db_commands.add_parser("upgrade", help="migrate to the newest schema")
-    upgrade.add_argument("products", nargs="*", metavar="PRODUCT")
-    rev = db_commands.add_parser("revision", help="autogenerate a migration from the models")
-    rev.add_argument("product")
-    rev.add_argument("-m", "--message", required=True)
-
-    seed = commands.add_parser("seed", help="load demo data (idempotent)")
-    seed.add_argument("products", nargs="*", metavar="PRODUCT")
-
-    admin = commands.add_parser("create-admin", help="create the product's most privileged account")
-    admin.add_argument("product", choices=PRODUCTS)
-    admin.add_argument("--username", required=True)
-    admin.add_argument("--email", required=True)
-    admin.add_argument("--password", required=True)
-
-    args = parser.parse_args(argv)
+    args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    if args.command == "serve":
-        return serve_products(args)
-    if args.command == "db" and args.db_command == "upgrade":
-        for product in implemented(args.products):
-            migrate(product)
-        return 0
-    if args.command == "db" and args.db_command == "revision":
-        from server import db as schema
-
-        schema.revision(args.product, Settings.from_env(args.product).database_url, args.message)
-        return 0
-    if args.command == "seed":
-        for product in implemented(args.products):
-            migrate(product)
-            print_accounts(product, run_seed(product))
-        return 0
-    if args.command == "create-admin":
-        return create_admin(args)
-    return 2
+    try:
+        if args.command == "serve":
+            return serve_products(args)
+        if args.command == "db" and args.db_command == "upgrade":
+            return for_each(args.products, migrate)
+        if args.command == "db" and args.db_command == "revision":
+            return revision(args)
+        if args.command == "seed":
+            return seed(args)
+        if args.command == "create-admin":
+            return create_admin(args)
+    except SettingsError as exc:
+        for line in str(exc).splitlines():
+            print(f"{PROG}: {line}", file=sys.stderr)
+        return USAGE_ERROR
+    return USAGE_ERROR
 
 
 def implemented(names):
-    """The named (default: all) products that exist yet; say so for the others."""
+    """The named (default: all) products that exist yet; say so for the others. A product's port is
+    its ``<PRODUCT>_PORT`` setting when set, else its documented port."""
     found = []
     for name in names or PRODUCTS:
         try:
-            found.append(load_product(name))
+            product = load_product(name)
         except ProductNotImplemented as exc:
             print(f"{name}: skipped ({exc})", file=sys.stderr)
+            continue
+        port = Settings.from_env(name).port
+        found.append(replace(product, port=port) if port else product)
     return found
+
+
+def for_each(names, action):
+    """Run ``action`` on each named (default: every implemented) product; 1 when a named one is not there."""
+    products = implemented(names)
+    for product in products:
+        action(product)
+    return 1 if names and len(products) < len(set(names)) else 0
 
 
 def _bound(product):
@@ -103,6 +190,15 @@ def migrate(product):
     return fresh
 
 
+def revision(args):
+    from server import db as schema
+
+    if not for_each([args.product], lambda product: None) == 0:
+        return 1
+    schema.revision(args.product, Settings.from_env(args.product).database_url, args.message)
+    return 0
+
+
 def run_seed(product):
     settings = _bound(product)
     with product.database.unit_of_work() as uow:
@@ -111,13 +207,84 @@ def run_seed(product):
     return accounts
 
 
+def seed(args):
+    products = implemented(args.products)
+    if any(Settings.from_env(product.name).is_production for product in products):
+        print(f"{PROG} seed: refused: APP_ENV=production (the demo accounts' passwords are published)",
+              file=sys.stderr)
+        return USAGE_ERROR
+    for product in products:
+        migrate(product)
+        print_accounts(product, run_seed(product))
+    return 1 if args.products and len(products) < len(set(args.products)) else 0
+
+
 def print_accounts(product, accounts):
     if not accounts:
-        print(f"{product.name}: demo data already present")
+        print(f"{product.name}: the database has its own accounts; no demo accounts added")
         return
     print(f"{product.name}: demo accounts")
     for label, username, password in accounts:
         print(f"  {username} / {password}  ({label})")
+
+
+@dataclass(frozen=True)
+class AdminRules:
+    """Which spec schema an administrator's fields obey, and the option each schema property comes from."""
+    schema: str
+    fields: dict
+
+
+ADMIN_RULES = {
+    "looking": AdminRules("UserCreate", {"username": "username", "email": "email", "password": "password"}),
+    "ionora": AdminRules("RegisterRequest", {"full_name": "username", "email": "email", "password": "password"}),
+}
+RULE_TEXT = {
+    "minLength": "must have at least {} characters",
+    "maxLength": "must have at most {} characters",
+    "pattern": "must match {}",
+    "format": "must be a valid {}",
+}
+
+
+def admin_rule_violations(product, values):
+    """What is wrong with an administrator's fields by the product's own spec schema ([] when nothing)."""
+    import yaml
+    from jsonschema import Draft4Validator
+
+    rules = ADMIN_RULES.get(product.name)
+    if rules is None:
+        return []
+    components = yaml.safe_load(product.spec_path.read_text())["components"]
+    schema = {"$ref": f"#/components/schemas/{rules.schema}", "components": components}
+    instance = {prop: values[option] for prop, option in rules.fields.items()}
+    problems = []
+    validator = Draft4Validator(schema, format_checker=Draft4Validator.FORMAT_CHECKER)
+    for error in sorted(validator.iter_errors(instance), key=lambda e: list(e.path)):
+        prop = error.path[0] if error.path else ""
+        option = "--" + rules.fields.get(prop, prop).replace("_", "-")
+        text = RULE_TEXT.get(error.validator, "is not valid ({})").format(error.validator_value)
+        problems.append(f"{option} {text} ({product.title}'s rule: {rules.schema}.{prop} "
+                        f"{error.validator} {error.validator_value} in openapi/{product.name}.yaml)")
+    return problems
+
+
+def read_password(args):
+    """The password from --password, --password-stdin or a prompt (twice) on a terminal; None: say why."""
+    if args.password is not None:
+        return args.password
+    if args.password_stdin:
+        line = sys.stdin.readline()
+        return line.removesuffix("\n").removesuffix("\r") or None
+    if not sys.stdin.isatty():
+        print(f"{PROG} create-admin: no password: pipe it in with --password-stdin, or run in a terminal "
+              f"to be prompted", file=sys.stderr)
+        return None
+    password = getpass.getpass("Password: ")
+    if getpass.getpass("Password (again): ") != password:
+        print(f"{PROG} create-admin: the passwords do not match", file=sys.stderr)
+        return None
+    return password
 
 
 def create_admin(args):
@@ -126,14 +293,32 @@ def create_admin(args):
     except ProductNotImplemented as exc:
         print(f"{args.product}: {exc}", file=sys.stderr)
         return 1
+    password = read_password(args)
+    if not password:
+        if args.password_stdin:
+            print(f"{PROG} create-admin: --password-stdin: standard input has no password", file=sys.stderr)
+        return USAGE_ERROR
+    values = {"username": args.username, "email": args.email, "password": password}
+    problems = admin_rule_violations(product, values)
+    if problems:
+        for problem in problems:
+            print(f"{product.name}: {problem}", file=sys.stderr)
+        return USAGE_ERROR
     migrate(product)
     _bound(product)
-    from models.errors import DomainError
+    from models.errors import Conflict, DomainError
 
     try:
         with product.database.unit_of_work() as uow:
-            product.create_admin(uow.session, username=args.username, email=args.email, password=args.password)
+            product.create_admin(uow.session, username=args.username, email=args.email, password=password)
             uow.commit()
+    except Conflict as exc:
+        field = exc.field or next(iter((exc.details or {}).get("keyPattern") or {}), None)
+        if field in values:
+            print(f"{product.name}: --{field} {values[field]!r} is already taken ({exc.message})", file=sys.stderr)
+        else:
+            print(f"{product.name}: {field or 'the account'} is already taken ({exc.message})", file=sys.stderr)
+        return 1
     except DomainError as exc:
         print(f"{product.name}: {exc.message}", file=sys.stderr)
         return 1

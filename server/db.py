@@ -4,12 +4,12 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from server.settings import ROOT
+import migrations
 
 
 def alembic_config(product, url, connection=None):
     config = Config()
-    config.set_main_option("script_location", str(ROOT / "migrations" / product))
+    config.set_main_option("script_location", str(migrations.script_location(product)))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     if connection is not None:
         config.attributes["connection"] = connection

@@ -1,10 +1,10 @@
 """What a product plugs into the shared app factory."""
 from dataclasses import dataclass, field
 from types import SimpleNamespace
-from pathlib import Path
 from typing import Callable
 
-from server.settings import ROOT
+import migrations
+import openapi
 
 
 @dataclass
@@ -24,11 +24,11 @@ class Product:
 
     @property
     def spec_path(self):
-        return ROOT / "openapi" / f"{self.name}.yaml"
+        return openapi.spec_path(self.name)
 
     @property
     def migrations_dir(self):
-        return ROOT / "migrations" / self.name
+        return migrations.script_location(self.name)
 
     @property
     def handlers_package(self):

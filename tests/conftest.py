@@ -3,13 +3,20 @@ a transaction that is rolled back afterwards.
 
 ``TEST_DATABASE=sqlite`` (default) uses a SQLite file per product in a temporary directory;
 ``TEST_DATABASE=postgresql`` creates a fresh PostgreSQL database per product on
-``TEST_POSTGRES_URL`` (default ``postgresql+psycopg://postgres@127.0.0.1:5432/postgres``) and drops it
+``TEST_POSTGRES_URL`` (default ``postgresql+psycopg://postgres@127.0.0.1:5432/postgres``), named
+``<TEST_DATABASE_PREFIX><product>_<worker>_<pid>_<random>`` (prefix default ``test_``), and drops it
 at the end.
+
+Tests run in parallel (pytest-xdist, see pyproject.toml): each worker is its own process with its own
+session fixtures, databases and temporary directories. Files the server writes by default go to a
+temporary ``DATA_DIR`` (a test passing its own ``env`` to ``Settings.from_env`` gets ``./var``).
 """
 import os
 import secrets
+import tempfile
 
 os.environ.setdefault("BCRYPT_ROUNDS", "4")
+os.environ["DATA_DIR"] = tempfile.mkdtemp(prefix="product-apis-data-")
 os.environ["RATE_LIMITS"] = "off"
 os.environ["APP_ENV"] = "test"
 for _name in ("SMTP_HOST", "GEOCODER_URL", "REDIS_URL"):
@@ -25,11 +32,21 @@ from server.settings import Settings  # noqa: E402
 
 BACKEND = os.environ.get("TEST_DATABASE", "sqlite")
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+DATABASE_PREFIX = os.environ.get("TEST_DATABASE_PREFIX", "test_")
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
 JWT_SECRET = "test-secret-" + "x" * 40
 
 
 def pytest_report_header(config):
+    if BACKEND == "postgresql":
+        return f"database backend: postgresql ({DATABASE_PREFIX}* databases on {make_url(POSTGRES_URL).host})"
     return f"database backend: {BACKEND}"
+
+
+def pytest_sessionfinish(session):
+    import shutil
+
+    shutil.rmtree(os.environ["DATA_DIR"], ignore_errors=True)
 
 
 class Databases:
@@ -44,7 +61,7 @@ class Databases:
             return f"sqlite:///{self.tmp_dir / (product + '.db')}"
         if BACKEND != "postgresql":
             raise pytest.UsageError(f"TEST_DATABASE must be sqlite or postgresql, not {BACKEND!r}")
-        name = f"test_{product}_{os.getpid()}_{secrets.token_hex(3)}"
+        name = f"{DATABASE_PREFIX}{product}_{WORKER}_{os.getpid()}_{secrets.token_hex(3)}"
         admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
         with admin.connect() as connection:
             connection.execute(text(f'CREATE DATABASE "{name}"'))

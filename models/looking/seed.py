@@ -40,9 +40,11 @@ class _KeepPaths:
 
 
 def seed(session, settings=None):
-    """Idempotent: does nothing when users already exist. Returns the demo accounts."""
+    """Idempotent: adds nothing when users already exist. Returns the demo accounts the database has."""
     if session.scalar(select(User.id).limit(1)):
-        return []
+        present = set(session.scalars(select(User.username).where(User.username.in_([u[0] for u in DEMO_USERS]))))
+        return [(can_label(can), username, password)
+                for username, password, _, _, _, can in DEMO_USERS if username in present]
     for username, password, first, last, email, can in DEMO_USERS:
         users.create_user(session, username=username, password=password, name={"first": first, "last": last},
                           email=email, can=can)

@@ -155,7 +155,8 @@ def configure(app, settings):
     runtime = PRODUCT.runtime
     runtime.storage = LocalStorage(settings.storage_dir)
     runtime.mailer = mailer_from_settings(settings.mail)
-    runtime.payments = gateway_from_config(RazorpayConfig.from_env(production=settings.is_production))
+    runtime.payments = gateway_from_config(RazorpayConfig.from_env(production=settings.is_production,
+                                                                        secrets_dir=settings.data_dir))
 
     @app.app.get("/health")
     def health():  # the original's liveness probe, outside /api

@@ -128,7 +128,7 @@ class TestPlatform:
             again = seed.seed(uow.session)
             uow.commit()
         assert [a[1] for a in accounts] == ["admin@ionora.example", "alice@example.com", "bob@example.com",
-                                            "carol@example.com"] and again == []
+                                            "carol@example.com"] and again == accounts
         assert client.get("/api/products?limit=100").json()["pagination"]["total"] == len(seed.CATALOG) - 1
         login = client.post("/api/auth/login", json={"email": "admin@ionora.example", "password": "AdminPass123!"})
         assert client.get("/api/admin/orders", headers={"Authorization": f"Bearer {login.json()['token']}"}
