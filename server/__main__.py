@@ -1,8 +1,6 @@
 """``python -m server``: serve, migrate, seed and create administrators."""
 import argparse
-import asyncio
 import logging
-import multiprocessing
 import sys
 import warnings
 
@@ -142,8 +140,6 @@ def create_admin(args):
 
 
 def serve_products(args):
-    import uvicorn
-
     products = implemented(args.products)
     if not products:
         print("nothing to serve", file=sys.stderr)
@@ -160,31 +156,9 @@ def serve_products(args):
         port = args.port or product.port
         base = f"http://{args.host}:{port}{product.base_path}"
         print(f"{product.title}: {base}  (docs {base}/docs, spec {base}/openapi.json)", flush=True)
-    configs = [
-        dict(app=f"server.asgi:{p.name}", factory=True, host=args.host, port=args.port or p.port,
-             workers=args.workers, access_log=False, log_level="info")
-        for p in products
-    ]
-    if args.workers > 1:
-        processes = [multiprocessing.Process(target=uvicorn.run, kwargs=c, daemon=False) for c in configs]
-        for process in processes:
-            process.start()
-        try:
-            for process in processes:
-                process.join()
-        except KeyboardInterrupt:
-            pass
-        return 0
+    from server import runner
 
-    async def run_all():
-        servers = [uvicorn.Server(uvicorn.Config(**c)) for c in configs]
-        await asyncio.gather(*(s.serve() for s in servers))
-
-    try:
-        asyncio.run(run_all())
-    except KeyboardInterrupt:
-        pass
-    return 0
+    return runner.serve(products, host=args.host, port=args.port, workers=args.workers)
 
 
 if __name__ == "__main__":
