@@ -8,6 +8,7 @@ import warnings
 warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
 
 from server.app import PRODUCTS, ProductNotImplemented, load_product  # noqa: E402
+from server.observability import configure_logging  # noqa: E402
 from server.settings import Settings  # noqa: E402
 
 log = logging.getLogger("server")
@@ -43,7 +44,7 @@ def main(argv=None):
     admin.add_argument("--password", required=True)
 
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging()
     if args.command == "serve":
         return serve_products(args)
     if args.command == "db" and args.db_command == "upgrade":
