@@ -44,6 +44,9 @@ class Settings:
     mail: dict = field(default_factory=dict)
     geocoder: dict = field(default_factory=dict)
     extra: dict = field(default_factory=dict)
+    # operations: proxies whose X-Forwarded-For/-Proto `serve` trusts (none by default); who may read /metrics
+    forwarded_allow_ips: tuple = ()
+    metrics_allow_ips: tuple = ("127.0.0.1", "::1")
 
     @property
     def is_production(self):
@@ -94,6 +97,8 @@ class Settings:
                 "api_key": env.get("GEOCODER_API_KEY"),
             },
             extra={k: v for k, v in env.items() if k.startswith(up + "_")},
+            forwarded_allow_ips=_list(env.get("FORWARDED_ALLOW_IPS", "")),
+            metrics_allow_ips=_list(env.get("METRICS_ALLOW_IPS", "127.0.0.1,::1")),
         )
         values.update(overrides)
         return cls(**values)
@@ -103,6 +108,10 @@ def _cors_origins(value, environment):
     if value is None:
         return DEV_CORS_ORIGINS if environment != "production" else ()
     return tuple(o.strip().rstrip("/") for o in value.split(",") if o.strip())
+
+
+def _list(value):
+    return tuple(item.strip() for item in value.split(",") if item.strip())
 
 
 def _dev_secret(product):
