@@ -7,7 +7,6 @@ import re
 import time
 
 import anyio
-
 import connexion
 import flask
 import yaml

@@ -98,7 +98,7 @@ class Supervisor:
         self.context = multiprocessing.get_context("spawn")
         self.stopping = None
         self.slots = []          # [product name, options, sockets, metrics dir, process, started at]
-        self.metrics_root = None
+        self.metrics_dirs = []   # removed at exit (a configured PROMETHEUS_MULTIPROC_DIR itself stays)
 
     def run(self):
         for signum in STOP_SIGNALS:
@@ -112,8 +112,8 @@ class Supervisor:
             for slot in self.slots:
                 for sock in slot[2]:
                     sock.close()
-            if self.metrics_root:
-                shutil.rmtree(self.metrics_root, ignore_errors=True)
+            for directory in self.metrics_dirs:
+                shutil.rmtree(directory, ignore_errors=True)
         return status
 
     def _on_signal(self, signum, frame):
@@ -123,10 +123,13 @@ class Supervisor:
 
     def _start_all(self):
         configured = os.environ.get(observability.MULTIPROC_ENV)
-        self.metrics_root = configured or tempfile.mkdtemp(prefix="server-metrics-")
+        root = configured or tempfile.mkdtemp(prefix="server-metrics-")
+        if not configured:
+            self.metrics_dirs.append(root)
         for product, options in zip(self.products, self.options):
             sockets = [uvicorn.Config(**options).bind_socket()]
-            metrics_dir = observability.prepare_multiprocess_dir(os.path.join(self.metrics_root, product.name))
+            metrics_dir = observability.prepare_multiprocess_dir(os.path.join(root, product.name))
+            self.metrics_dirs.insert(0, metrics_dir)
             for _ in range(self.workers):
                 slot = [product.name, options, sockets, metrics_dir, None, 0.0]
                 self.slots.append(slot)

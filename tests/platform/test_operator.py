@@ -316,3 +316,22 @@ class TestLogFormat:
     def test_bad_values_are_named(self, env, message):
         with pytest.raises(ValueError, match=re.escape(message)):
             observability.log_settings(env)
+
+
+class TestRequestIdInHandlerLogs:
+    """Handlers run in Flask's thread pool; their log lines carry the request's id too."""
+
+    def test_looking_mail_log_line(self, product_under_test, records):
+        from tests.looking.conftest import Factory
+
+        looking = product_under_test("looking")
+        looking.begin()
+        try:
+            Factory().user(username="rid-user", email="rid-user@example.com")
+            response = looking.client().post("/auth/reset", json={"username": "rid-user"},
+                                             headers={"X-Request-ID": "mail-1"})
+        finally:
+            looking.end()
+        assert response.status_code == 200
+        [mail_line] = [r for r in records if r.name == "integrations.mail"]
+        assert mail_line.request_id == "mail-1"
