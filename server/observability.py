@@ -15,6 +15,7 @@ any ASGI middleware can call them; :func:`telemetry_middleware` is the small one
 """
 import contextvars
 import datetime as dt
+import itertools
 import json
 import logging
 import os
@@ -44,7 +45,17 @@ def request_id_for(scope):
             if _SAFE_ID.fullmatch(value):
                 return value
             break
-    return secrets.token_hex(16).encode()
+    return _new_id()
+
+
+_ids = {"pid": None}
+
+
+def _new_id():
+    """32 hex digits: a random prefix per process and a counter (unique, and cheaper than 16 random bytes)."""
+    if _ids["pid"] != os.getpid():
+        _ids.update(pid=os.getpid(), prefix=secrets.token_hex(8), counter=itertools.count(1))
+    return f"{_ids['prefix']}{next(_ids['counter']):016x}".encode()
 
 
 def request_started(scope):
