@@ -5,8 +5,8 @@
   process exits 0. A second SIGINT stops at once.
 - **Workers** (``--workers N``): this process binds each product's socket, then starts N worker
   processes per product (spawned: fresh interpreters that set up logging exactly as this one did) and
-  watches them. A worker that dies is replaced; one that dies within ``CRASH_WINDOW`` seconds of its
-  start means the product cannot start, and everything stops with status 1. SIGTERM, SIGINT or SIGHUP
+  watches them. A worker that dies is replaced; one that dies before it ever served means the product
+  cannot start, and everything stops with status 1. SIGTERM, SIGINT or SIGHUP
   to this process is passed to every worker as SIGTERM: each drains its in-flight requests and exits;
   a worker still running ``GRACEFUL_TIMEOUT + 5`` seconds later is killed. Nothing outlives ``serve``.
 - **Metrics with workers**: ``PROMETHEUS_MULTIPROC_DIR`` (default: a temporary directory) gets one
@@ -34,7 +34,6 @@ from server.settings import Settings
 
 log = logging.getLogger("server.runner")
 GRACEFUL_TIMEOUT = 30
-CRASH_WINDOW = 10
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
 
 
@@ -84,10 +83,23 @@ async def _serve_together(options):
 
 # -- several worker processes per product ----------------------------------------------------------
 
-def _worker(options, sockets):
+class _WorkerServer(uvicorn.Server):
+    """Tells the supervisor once it serves (a worker that dies before that cannot start at all)."""
+
+    def __init__(self, config, ready):
+        super().__init__(config)
+        self.ready = ready
+
+    async def startup(self, sockets=None):
+        await super().startup(sockets=sockets)
+        if self.started:
+            self.ready.set()
+
+
+def _worker(options, sockets, ready):
     """A worker process: the same logging as the parent, then one uvicorn server on the shared socket."""
     observability.configure_logging()
-    uvicorn.Server(uvicorn.Config(**options)).run(sockets=sockets)
+    _WorkerServer(uvicorn.Config(**options), ready).run(sockets=sockets)
 
 
 class Supervisor:
@@ -97,7 +109,7 @@ class Supervisor:
         self.workers = workers
         self.context = multiprocessing.get_context("spawn")
         self.stopping = None
-        self.slots = []          # [product name, options, sockets, metrics dir, process, started at]
+        self.slots = []          # [product name, options, sockets, metrics dir, process, ready event]
         self.metrics_dirs = []   # removed at exit (a configured PROMETHEUS_MULTIPROC_DIR itself stays)
 
     def run(self):
@@ -140,9 +152,10 @@ class Supervisor:
             return
         # A spawned process copies this environment at start: each product's workers get its metrics dir.
         with _environment(observability.MULTIPROC_ENV, slot[3]):
-            process = self.context.Process(target=_worker, args=(slot[1], slot[2]), name=f"{slot[0]}-worker")
+            ready = self.context.Event()
+            process = self.context.Process(target=_worker, args=(slot[1], slot[2], ready), name=f"{slot[0]}-worker")
             process.start()
-        slot[4], slot[5] = process, time.monotonic()
+        slot[4], slot[5] = process, ready
         log.info("%s: worker %s started", slot[0], process.pid)
 
     def _watch(self):
@@ -155,7 +168,7 @@ class Supervisor:
                 process.join()
                 with _environment(observability.MULTIPROC_ENV, slot[3]):
                     observability.worker_exited(process.pid)
-                if time.monotonic() - slot[5] < CRASH_WINDOW:
+                if not slot[5].is_set():
                     log.error("%s: worker %s exited with status %s while starting; stopping",
                               slot[0], process.pid, process.exitcode)
                     return 1

@@ -46,6 +46,24 @@ def group_members(pgid):
     return found
 
 
+def workers(server):
+    """Pids of serve's worker processes (its children, less multiprocessing's resource tracker)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+            with open(f"/proc/{entry}/cmdline", "rb") as fh:
+                cmdline = fh.read()
+        except OSError:
+            continue
+        if int(fields[1]) == server.process.pid and fields[0] != "Z" and b"resource_tracker" not in cmdline:
+            found.append(int(entry))
+    return sorted(found)
+
+
 def json_body_post(product):
     """(path, body) of the first public operation that reads a JSON body (login, in practice)."""
     spec = yaml.safe_load(load_product(product).spec_path.read_text())
@@ -178,6 +196,15 @@ class TestWorkers:
         assert metric(text, "server_workers") == 2
         assert metric(text, "http_requests_total", operation="operator.get_index", status="200") == 20
 
+        [first, second] = workers(server)
+        os.kill(first, signal.SIGKILL)  # a worker that dies is replaced
+        deadline = time.monotonic() + 120
+        while not (len(workers(server)) == 2 and first not in workers(server)
+                   and httpx.get(f"{server.url}/metrics").text.count("server_workers 2.0")):
+            assert time.monotonic() < deadline, server.log_path.read_text()
+            time.sleep(0.5)
+        assert second in workers(server)
+
         sock, rest = start_slow_request(server, product)
         time.sleep(1)  # the worker is now waiting for the rest of the body
         os.kill(server.process.pid, signal.SIGTERM)
@@ -193,6 +220,18 @@ class TestWorkers:
         assert server.process.pid not in {e["process"] for e in access}  # written by the workers
         assert not [e for e in entries if e["logger"].startswith(("alembic", "connexion", "py.warnings"))]
         assert "starlette.testclient" not in server.log_path.read_text()
+
+
+class TestWorkerThatCannotStart:
+    def test_stops_serve_with_status_1(self, serve, tmp_path):
+        # serve itself migrates fine; every worker's app factory refuses the malformed address list.
+        server = serve("looking", workers=2, env={"METRICS_ALLOW_IPS": "not-an-address"})
+        assert server.process.wait(timeout=120) == 1
+        assert "worker" in server.log_path.read_text() and "while starting" in server.log_path.read_text()
+        deadline = time.monotonic() + 30
+        while group_members(server.process.pid) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert group_members(server.process.pid) == []
 
 
 @pytest.mark.parametrize("product", PRODUCTS)
