@@ -56,6 +56,10 @@ class GazetteerGeocoder:
                 cities.sort(key=lambda c: -c["population"])
             cls._index = index
 
+    def warm_up(self):
+        """Build the index now (several seconds) rather than on the first request."""
+        self._load()
+
     def geocode(self, query):
         self._load()
         parts = [p.strip() for p in query.split(",") if p.strip()]
@@ -92,6 +96,9 @@ class NominatimGeocoder:
         self.url = url
         self.api_key = api_key
         self.client = httpx.Client(timeout=timeout, headers={"User-Agent": user_agent})
+
+    def warm_up(self):
+        pass
 
     def geocode(self, query):
         params = {"q": query, "format": "json", "limit": 1}

@@ -1,19 +1,14 @@
 """``python -m server``: serve, migrate, seed and create administrators."""
 import argparse
-import asyncio
 import difflib
 import getpass
 import logging
-import multiprocessing
 import sys
-import warnings
 from dataclasses import dataclass, replace
 
-# Connexion imports Starlette's test client at start-up, which warns about httpx; nothing here uses it.
-warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
-
-from server.app import PRODUCTS, ProductNotImplemented, load_product  # noqa: E402
-from server.settings import Settings, SettingsError  # noqa: E402
+from server.app import PRODUCTS, ProductNotImplemented, load_product
+from server.observability import configure_logging
+from server.settings import Settings, SettingsError
 
 log = logging.getLogger("server")
 PROG = "python -m server"
@@ -123,7 +118,7 @@ def build_parser():
 
 def main(argv=None):
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging()
     try:
         if args.command == "serve":
             return serve_products(args)
@@ -327,8 +322,6 @@ def create_admin(args):
 
 
 def serve_products(args):
-    import uvicorn
-
     products = implemented(args.products)
     if not products:
         print("nothing to serve", file=sys.stderr)
@@ -345,31 +338,9 @@ def serve_products(args):
         port = args.port or product.port
         base = f"http://{args.host}:{port}{product.base_path}"
         print(f"{product.title}: {base}  (docs {base}/docs, spec {base}/openapi.json)", flush=True)
-    configs = [
-        dict(app=f"server.asgi:{p.name}", factory=True, host=args.host, port=args.port or p.port,
-             workers=args.workers, access_log=False, log_level="info")
-        for p in products
-    ]
-    if args.workers > 1:
-        processes = [multiprocessing.Process(target=uvicorn.run, kwargs=c, daemon=False) for c in configs]
-        for process in processes:
-            process.start()
-        try:
-            for process in processes:
-                process.join()
-        except KeyboardInterrupt:
-            pass
-        return 0
+    from server import runner
 
-    async def run_all():
-        servers = [uvicorn.Server(uvicorn.Config(**c)) for c in configs]
-        await asyncio.gather(*(s.serve() for s in servers))
-
-    try:
-        asyncio.run(run_all())
-    except KeyboardInterrupt:
-        pass
-    return 0
+    return runner.serve(products, host=args.host, port=args.port, workers=args.workers)
 
 
 if __name__ == "__main__":

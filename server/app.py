@@ -1,9 +1,12 @@
 """The app factory: one Connexion FlaskApp per product."""
+import contextlib
 import importlib
 import json
 import logging
 import re
+import time
 
+import anyio
 import connexion
 import flask
 import yaml
@@ -15,7 +18,8 @@ from connexion.options import SwaggerUIOptions
 from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
 
-from server import errors
+from server import errors, observability
+from server.operator import Operator
 from server.middleware import AccessLogMiddleware, DropNulMiddleware, body_limit_middleware
 from server.permissions import after_security, permission_middleware
 from server.resolver import HandlerResolver
@@ -62,6 +66,9 @@ def create_app(name, settings=None):
     product.runtime.settings = settings
     product.runtime.limiter = _limiter(product, settings)
     product.database.bind(settings.database_url)
+    product.runtime.metrics = metrics = observability.Metrics(name)
+    metrics.watch_pool(product.database.engine)
+    product.runtime.operator = operator = Operator(product, settings, metrics, spec.get("info") or {}, COMPACT)
 
     middlewares = after_security(
         list(ConnexionMiddleware.default_middlewares),
@@ -74,7 +81,9 @@ def create_app(name, settings=None):
         strict_validation=True,
         validate_responses=settings.validate_responses,
         validator_map=validator_map(),
-        swagger_ui_options=SwaggerUIOptions(swagger_ui=True, swagger_ui_path="/docs"),
+        swagger_ui_options=SwaggerUIOptions(swagger_ui=True, swagger_ui_path="/docs",
+                                            swagger_ui_config={"layout": "BaseLayout"}),  # no explorer bar
+        lifespan=_warm_up(product),
     )
     app.app.json.compact = True
     app.add_api(
@@ -92,6 +101,8 @@ def create_app(name, settings=None):
     app.add_middleware(rate_limit_middleware(lambda: product.runtime.limiter), MiddlewarePosition.BEFORE_ROUTING)
     app.add_middleware(body_limit_middleware(settings.max_body_bytes), MiddlewarePosition.BEFORE_ROUTING)
     app.add_middleware(DropNulMiddleware, MiddlewarePosition.BEFORE_CONTEXT)
+    app.add_middleware(observability.telemetry_middleware(metrics), MiddlewarePosition.BEFORE_EXCEPTION)
+    app.add_middleware(operator.middleware(), MiddlewarePosition.BEFORE_EXCEPTION)
     app.add_middleware(
         CORSMiddleware,
         MiddlewarePosition.BEFORE_EXCEPTION,
@@ -99,7 +110,7 @@ def create_app(name, settings=None):
         allow_credentials=settings.cors_credentials,
         allow_methods=["*"],
         allow_headers=["*"],
-        expose_headers=["X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "Retry-After"],
+        expose_headers=["X-Request-ID", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "Retry-After"],
     )
     app.add_middleware(AccessLogMiddleware, MiddlewarePosition.BEFORE_EXCEPTION)
     app.add_middleware(RateLimitHeadersMiddleware, MiddlewarePosition.BEFORE_EXCEPTION)
@@ -108,6 +119,20 @@ def create_app(name, settings=None):
     if product.configure:
         product.configure(app, settings)
     return app
+
+
+def _warm_up(product):
+    """Lifespan: whatever is slow the first time (Looking's gazetteer) happens before serving."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        if product.warm_up:
+            started = time.perf_counter()
+            await anyio.to_thread.run_sync(product.warm_up)
+            log.info("%s: warmed up in %.1fs", product.name, time.perf_counter() - started)
+        yield
+
+    return lifespan
 
 
 def _only_routed_operations():

@@ -91,6 +91,10 @@ class Settings(BaseSettings):
     geocoder_url: str | None = setting(None, "GEOCODER_URL")
     geocoder_api_key: str | None = setting(None, "GEOCODER_API_KEY", secret=True)
 
+    # --- operations: proxies whose X-Forwarded-For/-Proto `serve` trusts (none by default); who may read /metrics
+    forwarded_allow_ips: CommaList = setting((), "FORWARDED_ALLOW_IPS")
+    metrics_allow_ips: CommaList = setting(("127.0.0.1", "::1"), "METRICS_ALLOW_IPS")
+
     # every <PRODUCT>_* variable, for product-specific options read by server/products/<product>.py
     extra: dict[str, str] = Field(default_factory=dict)
 

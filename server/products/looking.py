@@ -107,6 +107,10 @@ def configure(app, settings):
     runtime.geocoder = geocoder_from_settings(settings.geocoder)
 
 
+def warm_up():
+    PRODUCT.runtime.geocoder.warm_up()
+
+
 PRODUCT = Product(
     name="looking",
     title="Looking",
@@ -120,6 +124,7 @@ PRODUCT = Product(
         Rule("submission", 10, 60 * 60, prefixes=("/profiles/submission",), methods=("POST",)),
     ),
     configure=configure,
+    warm_up=warm_up,
     seed=seed_data.seed,
     create_admin=seed_data.create_admin,
 )
