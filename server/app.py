@@ -15,6 +15,7 @@ from connexion.options import SwaggerUIOptions
 from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
 
+from models.session import Timeouts
 from server import errors
 from server.middleware import AccessLogMiddleware, DropNulMiddleware, body_limit_middleware
 from server.permissions import after_security, permission_middleware
@@ -61,7 +62,8 @@ def create_app(name, settings=None):
 
     product.runtime.settings = settings
     product.runtime.limiter = _limiter(product, settings)
-    product.database.bind(settings.database_url)
+    product.database.bind(settings.database_url, timeouts=Timeouts(
+        connect=settings.db_connect_timeout, statement=settings.db_statement_timeout, lock=settings.db_lock_timeout))
 
     middlewares = after_security(
         list(ConnexionMiddleware.default_middlewares),

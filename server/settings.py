@@ -39,6 +39,12 @@ class Settings:
     cors_origins: tuple = DEV_CORS_ORIGINS
     cors_credentials: bool = True
     max_body_bytes: int = 8 * 1024 * 1024
+    # Database timeouts, seconds: opening a PostgreSQL connection (libpq's minimum is 2); one PostgreSQL
+    # statement; waiting for a lock (SQLite's write lock, a PostgreSQL row lock, a pooled connection).
+    # Past them the request is answered 503 with Retry-After.
+    db_connect_timeout: float = 2.0
+    db_statement_timeout: float = 10.0
+    db_lock_timeout: float = 5.0
     public_url: str = ""
     storage_dir: Path = VAR / "uploads"
     mail: dict = field(default_factory=dict)
@@ -79,6 +85,9 @@ class Settings:
             cors_origins=cors_origins,
             cors_credentials=cors_credentials,
             max_body_bytes=int(env.get("MAX_BODY_BYTES", str(8 * 1024 * 1024))),
+            db_connect_timeout=float(env.get("DATABASE_CONNECT_TIMEOUT", "2")),
+            db_statement_timeout=float(env.get("DATABASE_STATEMENT_TIMEOUT", "10")),
+            db_lock_timeout=float(env.get("DATABASE_LOCK_TIMEOUT", "5")),
             public_url=env.get(f"{up}_PUBLIC_URL", ""),
             storage_dir=Path(env.get(f"{up}_STORAGE_DIR") or VAR / "uploads" / product),
             mail={
