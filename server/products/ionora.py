@@ -52,7 +52,7 @@ def render_error(error):
         return {"message": "Authentication token missing."}
     if error.kind.startswith("auth_") and error.status == 401:
         return {"message": error.message if error.message in AUTH_MESSAGES else "Invalid token."}
-    if error.status >= 500 and error.kind != "upstream":
+    if error.status >= 500 and error.kind not in ("upstream", "unavailable"):
         return {"message": "Internal server error."}
     if error.kind in ("route_not_found", "method_not_allowed", "too_large", "unsupported_media_type"):
         return {"message": ROUTE_MESSAGES.get(error.status, error.message)}
@@ -92,8 +92,8 @@ async def bearer_info(token):
 
 
 def _is_admin(user_id):
-    with database.unit_of_work() as uow:
-        return users.is_admin(uow.session, user_id)
+    with database.reading() as session:
+        return users.is_admin(session, user_id)
 
 
 def authorize(token_info, needed):
