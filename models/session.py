@@ -59,9 +59,9 @@ class Database:
     def bind_connection(self, connection):
         """Route every unit of work and every read through ``connection``; each commit becomes a
         SAVEPOINT release, each read a SAVEPOINT rolled back."""
-        self._writer = self._reader = sessionmaker(
-            bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
-        )
+        self._writer = sessionmaker(bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint")
+        self._reader = sessionmaker(bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint",
+                                    info={"reading": True})
 
     def use_engine(self):
         """Undo ``bind_connection``: sessions use the engine's pool again."""
@@ -72,7 +72,7 @@ class Database:
             writer = self.engine
             reader = self.engine.execution_options(isolation_level="AUTOCOMMIT")
         self._writer = sessionmaker(writer, expire_on_commit=False)
-        self._reader = sessionmaker(reader, expire_on_commit=False)
+        self._reader = sessionmaker(reader, expire_on_commit=False, info={"reading": True})
 
     def session(self):
         """A session for writing (what ``unit_of_work`` uses)."""
@@ -95,7 +95,7 @@ class Database:
 
     @contextmanager
     def reading(self):
-        """A session for reads only (never commit through it)."""
+        """A session for reads only (never commit through it); its ``info["reading"]`` is true."""
         session = self._factory(self._reader)()
         try:
             yield session
@@ -121,8 +121,11 @@ def make_engine(url, *, pool_size=10, echo=False, timeouts=None):
     timeouts = timeouts or Timeouts()
     url = make_url(url)
     if url.get_backend_name() == "sqlite":
+        pooling = {}
+        if url.database not in (None, "", ":memory:"):
+            pooling = dict(pool_size=pool_size, max_overflow=pool_size, pool_timeout=timeouts.lock)
         engine = create_engine(
-            url, echo=echo, connect_args={"check_same_thread": False, "timeout": timeouts.lock}
+            url, echo=echo, connect_args={"check_same_thread": False, "timeout": timeouts.lock}, **pooling
         )
         _make_sqlite_transactional(engine, timeouts)
         return engine

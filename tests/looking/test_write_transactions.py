@@ -1,0 +1,77 @@
+"""Write transactions: a busy database answers 503 with Retry-After in Looking's format (never 500),
+bcrypt runs outside every write transaction, and the reset mail is sent after the commit."""
+import re
+
+from server.products.looking import PRODUCT, issue_token
+from tests.write_checks import bcrypt_spy, write_lock_held_elsewhere  # noqa: F401
+
+NEW_USER = {"username": "newuser", "password": "password123", "confirmPassword": "password123",
+            "name": {"first": "Jane", "last": "Smith"}, "email": "jane@example.com", "can": ["view"]}
+
+
+def super_headers():
+    """A super token whose holder needs no row: the busy test must not write before the lock is taken."""
+    return bearer(issue_token({"uid": "0" * 24, "username": "root", "can": ["super"]}))
+
+
+def bearer(token):
+    return {"Authorization": f"Bearer {token}"}
+
+
+class TestBusyDatabase:
+    def test_write_that_cannot_get_the_lock_is_503_with_retry_after(self, client, looking):
+        with write_lock_held_elsewhere(looking, "users"):
+            response = client.post("/users", json=NEW_USER, headers=super_headers())
+        assert response.status_code == 503
+        assert response.json() == {"message": "The service is temporarily unavailable; please retry shortly.",
+                                   "err": {"code": "SERVICE_UNAVAILABLE", "details": {"retryAfter": 1}}}
+        assert response.headers["Retry-After"] == "1"
+
+
+class TestPasswordHashingOutsideTransactions:
+    def test_login(self, client, make, bcrypt_spy):
+        make.user(username="someone", password="password123")
+        bcrypt_spy.reset()
+        assert client.post("/auth/login", json={"username": "someone", "password": "password123"}).status_code == 200
+        assert (bcrypt_spy.calls, bcrypt_spy.inside) == (1, 0)
+
+    def test_create_user(self, client, bcrypt_spy):
+        assert client.post("/users", json=NEW_USER, headers=super_headers()).status_code == 201
+        assert (bcrypt_spy.calls, bcrypt_spy.inside) == (1, 0)
+
+    def test_change_own_password(self, client, make, bcrypt_spy):
+        user = make.user(password="oldPassword123")
+        bcrypt_spy.reset()
+        response = client.put(f"/users/{user.id}", headers=bearer(make.token(user)), json={
+            "password": "newPassword123", "confirmPassword": "newPassword123", "currentPassword": "oldPassword123"})
+        assert response.status_code == 200
+        assert (bcrypt_spy.calls, bcrypt_spy.inside) == (2, 0)
+
+    def test_wrong_current_password_is_still_refused(self, client, make):
+        user = make.user(password="oldPassword123")
+        response = client.put(f"/users/{user.id}", headers=bearer(make.token(user)), json={
+            "password": "newPassword123", "confirmPassword": "newPassword123", "currentPassword": "wrongPassword1"})
+        assert response.status_code == 400
+        assert response.json()["err"]["code"] == "INVALID_CURRENT_PASSWORD"
+
+    def test_reset_password(self, client, make, bcrypt_spy):
+        make.user(username="forgetful", password="old-password")
+        client.post("/auth/reset", json={"username": "forgetful"})
+        user_id, token = re.search(r"/auth/reset/([0-9a-f]{24})/([0-9a-f]+)",
+                                   PRODUCT.runtime.mailer.outbox[-1].text).groups()
+        bcrypt_spy.reset()
+        response = client.put(f"/auth/reset/{user_id}/{token}",
+                              json={"password": "newPassword123", "confirmPassword": "newPassword123"})
+        assert response.status_code == 200
+        assert (bcrypt_spy.calls, bcrypt_spy.inside) == (1, 0)
+
+
+class TestResetMailAfterCommit:
+    def test_mail_is_sent_outside_the_write_transaction(self, client, make, bcrypt_spy, monkeypatch):
+        make.user(username="forgetful", email="forgetful@example.com")
+        sent_inside = []
+        real_send = PRODUCT.runtime.mailer.send
+        monkeypatch.setattr(PRODUCT.runtime.mailer, "send",
+                            lambda **mail: (sent_inside.append(bool(bcrypt_spy.open_writes)), real_send(**mail)))
+        assert client.post("/auth/reset", json={"username": "forgetful"}).status_code == 200
+        assert sent_inside == [False]
