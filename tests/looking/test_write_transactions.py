@@ -75,3 +75,20 @@ class TestResetMailAfterCommit:
                             lambda **mail: (sent_inside.append(bool(bcrypt_spy.open_writes)), real_send(**mail)))
         assert client.post("/auth/reset", json={"username": "forgetful"}).status_code == 200
         assert sent_inside == [False]
+
+
+class TestGeocoderOutsideTransactions:
+    def test_populate_asks_the_geocoder_outside_the_write_transaction(self, client, make, bcrypt_spy, monkeypatch):
+        make.profile(location="Chicago, IL")
+        asked = []
+        real = PRODUCT.runtime.geocoder
+
+        class Spy:
+            def geocode(self, query):
+                asked.append((query, bool(bcrypt_spy.open_writes)))
+                return real.geocode(query)
+
+        monkeypatch.setattr(PRODUCT.runtime, "geocoder", Spy())
+        response = client.get("/geocache/populate/location", headers=make.headers("super"))
+        assert (response.status_code, response.json()["count"]) == (200, 1)
+        assert asked == [("Chicago, IL", False)]
