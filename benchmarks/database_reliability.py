@@ -103,9 +103,9 @@ def concurrent_writes(args):
                                                  json={"product_id": str(popular.id), "quantity": 1}))
             buys = together(8, lambda i: c.post("/checkout/create-order", headers=bearer(buyers[i][0]), json={
                 "shipping_address_id": str(buyers[i][1]), "payment_method": "razorpay"}))
-        with db.reading() as session:
-            stock = session.get(Product, scarce.id).stock_quantity
-            in_cart = sum(line.quantity for line in cart.lines(session, user_id=carter.id))
+        with db.unit_of_work() as uow:
+            stock = uow.session.get(Product, scarce.id).stock_quantity
+            in_cart = sum(line.quantity for line in cart.lines(uow.session, user_id=carter.id))
         db.engine.dispose()
     print(f"SQLite, {args.server_workers} server worker(s), bcrypt rounds {args.bcrypt_rounds}:")
     print(f"  60 registrations: {dict(regs)} ({reg_time:.1f}s)")
