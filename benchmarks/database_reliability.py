@@ -25,7 +25,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from contracts.live import free_port, running_server, wait_for  # noqa: E402
+from contracts.live import free_port, running_server, wait_for
 
 SECRET = "benchmark-secret-" + "x" * 40
 
@@ -38,7 +38,7 @@ def together(count, work):
         barrier.wait()
         try:
             results[index] = work(index).status_code
-        except Exception as exc:  # noqa: BLE001 - counted as its type
+        except Exception as exc:  # noqa: BLE001 (counted as its type)
             results[index] = type(exc).__name__
 
     threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
@@ -142,7 +142,9 @@ def outages(args):
             server, base = serve(pg.url("ionora"), {"BCRYPT_ROUNDS": "4"}, 1, tmp)
             with server as proc, httpx.Client(base_url=base, timeout=60) as c:
                 wait_for(f"{base}/openapi.json", proc)
-                read = lambda: c.get("/products")  # noqa: E731
+                def read():
+                    return c.get("/products")
+
                 for _ in range(3):
                     read()
                 print("PostgreSQL outages (Ionora GET /api/products, one server worker):")

@@ -123,7 +123,7 @@ def make_engine(url, *, pool_size=10, echo=False, timeouts=None):
     if url.get_backend_name() == "sqlite":
         pooling = {}
         if url.database not in (None, "", ":memory:"):
-            pooling = dict(pool_size=pool_size, max_overflow=pool_size, pool_timeout=timeouts.lock)
+            pooling = {"pool_size": pool_size, "max_overflow": pool_size, "pool_timeout": timeouts.lock}
         engine = create_engine(
             url, echo=echo, connect_args={"check_same_thread": False, "timeout": timeouts.lock}, **pooling
         )

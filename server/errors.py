@@ -6,7 +6,8 @@ the model layer's domain errors, the rate limiter, the database being busy or ou
 ``Retry-After``), and anything unexpected (500, no internals).
 """
 import logging
-from dataclasses import dataclass, field as dc_field
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 
 from connexion.exceptions import ProblemException
 from connexion.lifecycle import ConnexionResponse

@@ -4,7 +4,6 @@ import contextlib
 import sqlite3
 
 import bcrypt
-import pytest
 from sqlalchemy import create_engine, event
 from sqlalchemy.orm import Session
 
@@ -77,11 +76,13 @@ class BcryptSpy:
         event.remove(Session, "after_transaction_end", self._ended)
 
 
-@pytest.fixture
-def bcrypt_spy(monkeypatch):
+@contextlib.contextmanager
+def spying_on_bcrypt(monkeypatch):
     spy = BcryptSpy(monkeypatch)
-    yield spy
-    spy.close()
+    try:
+        yield spy
+    finally:
+        spy.close()
 
 
 @contextlib.contextmanager

@@ -141,5 +141,5 @@ def make_admin(session, *, email, password, full_name, phone=None):
                     is_admin=True, email_verified=True)
 
 
-__all__ = ["NotFound", "register", "authenticate", "verify_login", "record_login", "check_password_change",
-           "change_password", "update_profile", "get_user", "is_admin"]
+__all__ = ["NotFound", "authenticate", "change_password", "check_password_change", "get_user", "is_admin",
+           "record_login", "register", "update_profile", "verify_login"]

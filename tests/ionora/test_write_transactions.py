@@ -1,11 +1,23 @@
 """Write transactions: a busy database answers 503 with Retry-After (never 500), bcrypt runs outside
 every write transaction, and nothing after a commit can turn a committed write into a failure."""
+import pytest
 from sqlalchemy import select
 
 from models.ionora import database, password_reset
 from models.ionora.entities import CartItem
 from tests.ionora.conftest import PASSWORD, bearer
-from tests.write_checks import bcrypt_spy, database_fails_after_commit, write_lock_held_elsewhere  # noqa: F401
+from tests.write_checks import (
+    database_fails_after_commit,
+    spying_on_bcrypt,
+    write_lock_held_elsewhere,
+)
+
+
+@pytest.fixture
+def bcrypt_spy(monkeypatch):
+    with spying_on_bcrypt(monkeypatch) as spy:
+        yield spy
+
 
 UNAVAILABLE = {"message": "The service is temporarily unavailable; please retry shortly."}
 REGISTRATION = {"email": "newcomer@example.com", "password": "Password123", "full_name": "New Comer"}

@@ -2,8 +2,17 @@
 bcrypt runs outside every write transaction, and the reset mail is sent after the commit."""
 import re
 
+import pytest
+
 from server.products.looking import PRODUCT, issue_token
-from tests.write_checks import bcrypt_spy, write_lock_held_elsewhere  # noqa: F401
+from tests.write_checks import spying_on_bcrypt, write_lock_held_elsewhere
+
+
+@pytest.fixture
+def bcrypt_spy(monkeypatch):
+    with spying_on_bcrypt(monkeypatch) as spy:
+        yield spy
+
 
 NEW_USER = {"username": "newuser", "password": "password123", "confirmPassword": "password123",
             "name": {"first": "Jane", "last": "Smith"}, "email": "jane@example.com", "can": ["view"]}
