@@ -27,7 +27,12 @@ OUT = BUILD / "live"
 CI_BUDGET = {"max_examples": 10, "max_time": 120, "seed": 20261121, "workers": 4}  # seeded: a build is repeatable
 DEEP_BUDGET = {"max_examples": 100, "max_time": 600, "seed": None, "workers": 4}  # under Looking's 15-minute token life
 SERVER_WORKERS = 2
-PHASES = "examples,coverage,fuzzing,stateful"
+# Two Schemathesis runs per product. One worker for the explicit examples, the coverage phase (building
+# its Hypothesis filters parses source with `ast`, which is not thread-safe on CPython 3.11: "AST
+# constructor recursion depth mismatch") and the stateful phase (its resource checks assume no other
+# client changes what a scenario created). Then the fuzzing phase with concurrent workers: simultaneous
+# writes must never fail.
+RUNS = (("sequential", "examples,coverage,stateful", False), ("concurrent", "fuzzing", True))
 
 
 def product_env(product, tmpdir):
@@ -74,11 +79,12 @@ def wait_for(url, proc, timeout=60):
     raise RuntimeError(f"{url} did not answer within {timeout}s")
 
 
-def schemathesis_command(schema_url, token, product, max_examples, max_time, seed=None, workers=1):
+def schemathesis_command(schema_url, token, product, max_examples, max_time, seed=None, workers=1,
+                         phases="examples,coverage,fuzzing,stateful", label="all"):
     cmd = [sys.executable, "-m", "schemathesis.cli", "--config-file", str(CONFIG), "run", schema_url,
-           "--header", f"Authorization: Bearer {token}", "--checks", "all", "--phases", PHASES,
+           "--header", f"Authorization: Bearer {token}", "--checks", "all", "--phases", phases,
            "--max-examples", str(max_examples), "--max-time", str(max_time), "--workers", str(workers),
-           "--report", "junit", "--report-junit-path", str(OUT / f"{product}.junit.xml"), "--no-color"]
+           "--report", "junit", "--report-junit-path", str(OUT / f"{product}.{label}.junit.xml"), "--no-color"]
     if seed is not None:
         cmd += ["--seed", str(seed)]
     return cmd
@@ -102,8 +108,12 @@ def fuzz(product, max_examples, max_time, seed=None, workers=1):
         with running_server(serve, env, log_path) as proc:
             wait_for(f"{base_url}/openapi.json", proc)
             token = auth.token_over_http(product, base_url, account)
-            cmd = schemathesis_command(f"{base_url}/openapi.json", token, product, max_examples, max_time, seed, workers)
-            status = subprocess.run(cmd, check=False, cwd=ROOT, env=env).returncode
+            status = 0
+            for label, phases, concurrent in RUNS:
+                cmd = schemathesis_command(f"{base_url}/openapi.json", token, product, max_examples,
+                                           max(1, max_time // len(RUNS)), seed, workers if concurrent else 1,
+                                           phases, label)
+                status = max(status, subprocess.run(cmd, check=False, cwd=ROOT, env=env).returncode)
         if status:
             print(f"{product}: server log in {log_path.relative_to(ROOT)}")
         return status
@@ -115,7 +125,8 @@ def parse(argv):
     ap.add_argument("--deep", action="store_true",
                     help=f"longer local run ({DEEP_BUDGET['max_examples']} examples, {DEEP_BUDGET['max_time']}s)")
     ap.add_argument("--max-examples", type=int, help=f"per operation (default {CI_BUDGET['max_examples']})")
-    ap.add_argument("--max-time", type=int, help=f"seconds per product (default {CI_BUDGET['max_time']})")
+    ap.add_argument("--max-time", type=int,
+                    help=f"seconds per product, shared by its two runs (default {CI_BUDGET['max_time']})")
     ap.add_argument("--workers", type=int, help=f"concurrent Schemathesis workers (default {CI_BUDGET['workers']})")
     ap.add_argument("--seed", type=int, help="default: a fixed seed for the CI budget, random with --deep")
     return ap.parse_args(argv)
