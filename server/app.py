@@ -18,6 +18,7 @@ from connexion.options import SwaggerUIOptions
 from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
 
+from models.session import Timeouts
 from server import errors, observability
 from server.operator import Operator
 from server.middleware import AccessLogMiddleware, DropNulMiddleware, body_limit_middleware
@@ -65,7 +66,8 @@ def create_app(name, settings=None):
 
     product.runtime.settings = settings
     product.runtime.limiter = _limiter(product, settings)
-    product.database.bind(settings.database_url)
+    product.database.bind(settings.database_url, timeouts=Timeouts(
+        connect=settings.db_connect_timeout, statement=settings.db_statement_timeout, lock=settings.db_lock_timeout))
     product.runtime.metrics = metrics = observability.Metrics(name)
     metrics.watch_pool(product.database.engine)
     product.runtime.operator = operator = Operator(product, settings, metrics, spec.get("info") or {}, COMPACT)

@@ -2,13 +2,16 @@
 
 Sources: the request validators (:class:`RequestValidationProblem`), Connexion's own problems
 (security 401s, 415, response validation), Starlette's HTTP errors (unknown route 404, 405, 413),
-the model layer's domain errors, the rate limiter, and anything unexpected (500, no internals).
+the model layer's domain errors, the rate limiter, the database being busy or out of reach (503 with
+``Retry-After``), and anything unexpected (500, no internals).
 """
 import logging
-from dataclasses import dataclass, field as dc_field
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 
 from connexion.exceptions import ProblemException
 from connexion.lifecycle import ConnexionResponse
+from sqlalchemy import exc as sa
 from starlette.exceptions import HTTPException
 
 from models import errors as domain
@@ -71,6 +74,41 @@ class ApiError:
         return REASONS.get(self.status, "Error")
 
 
+UNAVAILABLE = "The service is temporarily unavailable; please retry shortly."
+# PostgreSQL SQLSTATEs that mean "busy now, retry": statement timeout, lock timeout, deadlock,
+# serialization failure, too many connections; and "not reachable now": shutting down, starting up.
+BUSY_STATES = {"57014", "55P03", "40P01", "40001", "53300"}
+DOWN_STATES = {"57P01", "57P02", "57P03"}
+BUSY_RETRY_AFTER = 1
+DOWN_RETRY_AFTER = 2
+
+
+def database_retry_after(exc):
+    """``Retry-After`` seconds when ``exc`` says the database is busy or out of reach for now (a lock
+    that could not be had in time, a statement timeout, a refused, lost or timed-out connection, an
+    exhausted pool); ``None`` for any other error (a programming error stays a 500)."""
+    if isinstance(exc, sa.TimeoutError):  # no pooled connection free in time
+        return BUSY_RETRY_AFTER
+    if not isinstance(exc, sa.DBAPIError):
+        return None
+    if exc.connection_invalidated:
+        return DOWN_RETRY_AFTER
+    orig = exc.orig
+    if getattr(orig, "sqlite_errorname", None) in ("SQLITE_BUSY", "SQLITE_LOCKED") or (
+            isinstance(exc, sa.OperationalError) and "database is locked" in str(orig)):
+        return BUSY_RETRY_AFTER
+    if not type(orig).__module__.startswith("psycopg"):
+        return None
+    state = getattr(orig, "sqlstate", None)
+    if state in BUSY_STATES:
+        return BUSY_RETRY_AFTER
+    if state in DOWN_STATES or (state or "").startswith("08"):
+        return DOWN_RETRY_AFTER
+    if state is None and isinstance(exc, sa.OperationalError):  # refused, timed out, closed by the server
+        return DOWN_RETRY_AFTER
+    return None
+
+
 def normalize(exc):
     if isinstance(exc, domain.DomainError):
         status, kind = next(v for k, v in DOMAIN_STATUS.items() if isinstance(exc, k))
@@ -101,6 +139,10 @@ def normalize(exc):
         message = {404: "Not found", 405: "Method not allowed", 413: "Request body too large"}.get(
             status, exc.detail or REASONS.get(status, "Error"))
         return ApiError(status, _kind_for(status), message, headers=dict(exc.headers or {}))
+    retry_after = database_retry_after(exc)
+    if retry_after is not None:
+        log.warning("database unavailable (%s): %s", type(exc).__name__, str(exc).splitlines()[0] if str(exc) else "")
+        return ApiError(503, "unavailable", UNAVAILABLE, retry_after=retry_after)
     log.exception("unhandled error", exc_info=exc)
     return ApiError(500, "server", "Internal server error")
 

@@ -63,6 +63,13 @@ class Settings(BaseSettings):
     database_url: str = setting(None, "{PRODUCT}_DATABASE_URL")   # default: sqlite:///<data_dir>/<product>.db
     jwt_secret: str | None = setting(None, "{PRODUCT}_JWT_SECRET", "JWT_SECRET", secret=True)
 
+    # --- database timeouts, seconds: opening a PostgreSQL connection (libpq's minimum is 2); one
+    # PostgreSQL statement; waiting for a lock (SQLite's write lock, a PostgreSQL row lock, a pooled
+    # connection). Past them the request is answered 503 with Retry-After.
+    db_connect_timeout: float = setting(2.0, "DATABASE_CONNECT_TIMEOUT", gt=0)
+    db_statement_timeout: float = setting(10.0, "DATABASE_STATEMENT_TIMEOUT", gt=0)
+    db_lock_timeout: float = setting(5.0, "DATABASE_LOCK_TIMEOUT", gt=0)
+
     # --- serving
     port: Port | None = setting(None, "{PRODUCT}_PORT")          # default: the product's documented port
     public_url: str = setting("", "{PRODUCT}_PUBLIC_URL")

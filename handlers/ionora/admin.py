@@ -8,8 +8,8 @@ from server.products.ionora import public_url, send_mail, store_product_image
 
 
 def list_orders(page=None, limit=None, status=None, user_id=None):
-    with database.unit_of_work() as uow:
-        found = orders.list_all(uow.session, page=clamp(page, default=1, maximum=100_000),
+    with database.reading() as session:
+        found = orders.list_all(session, page=clamp(page, default=1, maximum=100_000),
                                 limit=clamp(limit, default=20, maximum=100), status=status, user_id=user_id)
         return order_page_out(found, AdminOrderListItemOut), 200
 

@@ -20,10 +20,13 @@ def register(body):
 
 
 def login(body):
+    with database.reading() as session:
+        account = users.find_by_email(session, body["email"])
+    users.verify_login(account, body["password"])  # bcrypt, outside any transaction
     with database.unit_of_work() as uow:
-        user, previous_login = users.authenticate(uow.session, email=body["email"], password=body["password"])
-        uow.commit()
+        user, previous_login = users.record_login(uow.session, user_id=account.id, password_hash=account.password_hash)
         shown = user_out.dump(user)
+        uow.commit()
     shown["last_login"] = iso_z(previous_login)  # the previous login, as the original answered
     return {"user": shown, "token": issue_token(user)}, 200
 
@@ -49,8 +52,11 @@ def reset_password(body):
 
 
 def change_password(body, user):
+    with database.reading() as session:
+        account = users.get_user(session, user)
+    new_hash = users.check_password_change(account, current_password=body["current_password"],
+                                           new_password=body["new_password"])  # bcrypt, outside any transaction
     with database.unit_of_work() as uow:
-        users.change_password(uow.session, user_id=user, current_password=body["current_password"],
-                              new_password=body["new_password"])
+        users.change_password(uow.session, user_id=user, checked_hash=account.password_hash, new_hash=new_hash)
         uow.commit()
     return {"message": "Password updated successfully."}, 200

@@ -16,8 +16,9 @@ def add_cart_item(body, user):
     with database.unit_of_work() as uow:
         cart.add_item(uow.session, user_id=user, product_id=body.get("product_id"),
                       external_id=(body.get("product") or {}).get("external_id"), quantity=body.get("quantity", 1))
+        snapshot = _snapshot(uow.session, user)  # read before the commit: nothing after it may fail the request
         uow.commit()
-        return _snapshot(uow.session, user), 200
+    return snapshot, 200
 
 
 def get_cart(user):

@@ -5,8 +5,8 @@ from server.products.ionora import PRODUCT, send_mail
 
 
 def validate_cart(user):
-    with database.unit_of_work() as uow:
-        result = checkout.validate(uow.session, user_id=user)
+    with database.reading() as session:
+        result = checkout.validate(session, user_id=user)
         return {"valid": result.valid, "items": checkout_items_out.dump(result.lines),
                 "summary": checkout_summary_out(result.summary), "issues": result.issues}, 200
 

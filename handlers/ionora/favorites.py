@@ -12,8 +12,8 @@ def add_favorite(body, user):
 
 
 def list_favorites(user):
-    with database.unit_of_work() as uow:
-        return {"favorites": favorites_out.dump(favorites.list_favorites(uow.session, user_id=user))}, 200
+    with database.reading() as session:
+        return {"favorites": favorites_out.dump(favorites.list_favorites(session, user_id=user))}, 200
 
 
 def remove_favorite(product_id, user):

@@ -5,15 +5,15 @@ from models.paging import clamp
 
 
 def list_orders(user, page=None, limit=None, status=None):
-    with database.unit_of_work() as uow:
-        found = orders.list_own(uow.session, user_id=user, page=clamp(page, default=1, maximum=100_000),
+    with database.reading() as session:
+        found = orders.list_own(session, user_id=user, page=clamp(page, default=1, maximum=100_000),
                                 limit=clamp(limit, default=10, maximum=50), status=status)
         return order_page_out(found, OrderListItemOut), 200
 
 
 def get_order(id, user):
-    with database.unit_of_work() as uow:
-        order = orders.get_own_order(uow.session, user_id=user, order_id=id, full=True)
+    with database.reading() as session:
+        order = orders.get_own_order(session, user_id=user, order_id=id, full=True)
         return {"order": order_detail_out.dump(order)}, 200
 
 

@@ -4,8 +4,8 @@ from models.ionora import addresses, database, users
 
 
 def get_profile(user):
-    with database.unit_of_work() as uow:
-        return {"user": user_out.dump(users.get_user(uow.session, user))}, 200
+    with database.reading() as session:
+        return {"user": user_out.dump(users.get_user(session, user))}, 200
 
 
 def update_profile(body, user):
@@ -16,8 +16,8 @@ def update_profile(body, user):
 
 
 def list_addresses(user):
-    with database.unit_of_work() as uow:
-        return {"addresses": addresses_out.dump(addresses.list_addresses(uow.session, user_id=user))}, 200
+    with database.reading() as session:
+        return {"addresses": addresses_out.dump(addresses.list_addresses(session, user_id=user))}, 200
 
 
 def create_address(body, user):

@@ -17,8 +17,8 @@ ANONYMOUS = {"uid": None, "username": "anonymous", "can": [], "anonymous": True}
 
 
 def login(body):
-    with database.unit_of_work() as uow:
-        user = users.authenticate(uow.session, username=body["username"], password=body["password"])
+    with database.reading() as session:  # no write: bcrypt runs outside any write lock
+        user = users.authenticate(session, username=body["username"], password=body["password"])
         return {"status": 200, "authorized": True, "token": issue_token(_claims(user)),
                 "user": login_user_out.dump(user)}, 200
 
@@ -40,26 +40,29 @@ def create_anonymous_session():
 def refresh_session(token_info):
     if token_info.get("anonymous") or token_info.get("uid") is None:
         return {"token": issue_token(ANONYMOUS), "expiresIn": TOKEN_TTL_LABEL}, 200
-    with database.unit_of_work() as uow:
-        user = users.token_holder(uow.session, token_info["uid"])
+    with database.reading() as session:
+        user = users.token_holder(session, token_info["uid"])
         return {"token": issue_token(_claims(user)), "expiresIn": TOKEN_TTL_LABEL}, 200
 
 
 def request_password_reset(body):
     runtime = PRODUCT.runtime
     base = runtime.settings.public_url or f"http://localhost:{PRODUCT.port}"
+    outgoing = []  # mailed after the commit: SMTP never holds the write lock
     with database.unit_of_work() as uow:
         masked = password_reset.request_reset(
-            uow.session, username=body["username"], send_mail=runtime.mailer.send,
+            uow.session, username=body["username"], send_mail=lambda **mail: outgoing.append(mail),
             link_for=lambda user_id, token: f"{base}/auth/reset/{user_id}/{token}",
         )
         uow.commit()
+    for mail in outgoing:
+        runtime.mailer.send(**mail)
     return {"message": "Password reset email sent", "email": masked}, 200
 
 
 def check_password_reset(id, token):
-    with database.unit_of_work() as uow:
-        reset = password_reset.check_token(uow.session, user_id=id, token=token)
+    with database.reading() as session:
+        reset = password_reset.check_token(session, user_id=id, token=token)
         return {"valid": True, "userId": reset.user_id, "expires": iso_z(reset.expires_at)}, 200
 
 

@@ -5,11 +5,15 @@ from server.products.looking import PRODUCT
 
 
 def populate_geocache(field):
+    with database.reading() as session:  # the geocoder is asked outside the write transaction
+        located = geocache.locate_uncached(session, field=field, geocoder=PRODUCT.runtime.geocoder)
     with database.unit_of_work() as uow:
-        entries, unresolved = geocache.populate(uow.session, field=field, geocoder=PRODUCT.runtime.geocoder)
+        entries, unresolved = geocache.populate(uow.session, field=field, geocoder=PRODUCT.runtime.geocoder,
+                                                located=located)
+        answer = {"message": "Geocache populated", "count": len(entries),
+                  "results": geocache_entries_out.dump(entries), "unresolved": unresolved}
         uow.commit()
-        return {"message": "Geocache populated", "count": len(entries),
-                "results": geocache_entries_out.dump(entries), "unresolved": unresolved}, 200
+    return answer, 200
 
 
 def update_geocache(id, body):

@@ -7,22 +7,22 @@ from server.products.looking import PRODUCT
 
 
 def list_approved_profiles():
-    with database.unit_of_work() as uow:
-        return profiles_out.dump(profiles.list_approved(uow.session)), 200
+    with database.reading() as session:
+        return profiles_out.dump(profiles.list_approved(session)), 200
 
 
 list_verified_profiles = list_approved_profiles
 
 
 def list_submitted_profiles():
-    with database.unit_of_work() as uow:
-        return profiles_out.dump(profiles.list_submitted(uow.session)), 200
+    with database.reading() as session:
+        return profiles_out.dump(profiles.list_submitted(session)), 200
 
 
 def get_profile(id, token_info=None):
     may_view = PRODUCT.authorize(token_info or {}, ("view",)) is None
-    with database.unit_of_work() as uow:
-        profile = profiles.get_profile(uow.session, id, include_unapproved=may_view)
+    with database.reading() as session:
+        profile = profiles.get_profile(session, id, include_unapproved=may_view)
         return profile_out.dump(profile), 200
 
 
@@ -72,13 +72,13 @@ def update_message(profileId, messageId, body):
 
 def find_profiles(limit=None, skip=None, min=None, max=None, pos=None, lkng=None, tribes=None, ethnos=None):
     filters = profiles.Filters.from_segments(limit, skip, min, max, pos, lkng, tribes, ethnos)
-    with database.unit_of_work() as uow:
-        found = profiles.search(uow.session, filters)
+    with database.reading() as session:
+        found = profiles.search(session, filters)
         return profiles_out.dump(found), 200
 
 
 def list_profiles(limit=None, skip=None, min=None, max=None, pos=None, lkng=None, tribes=None, ethnos=None):
     filters = profiles.Filters.from_segments(limit, skip, min, max, pos, lkng, tribes, ethnos)
-    with database.unit_of_work() as uow:
-        found = profiles.search(uow.session, filters, full=False)
+    with database.reading() as session:
+        found = profiles.search(session, filters, full=False)
         return profile_list_items_out.dump(found), 200

@@ -4,13 +4,13 @@ from models.looking import database, users
 
 
 def list_users():
-    with database.unit_of_work() as uow:
-        return users_out.dump(users.list_users(uow.session)), 200
+    with database.reading() as session:
+        return users_out.dump(users.list_users(session)), 200
 
 
 def get_user(id):
-    with database.unit_of_work() as uow:
-        return user_out.dump(users.get_user(uow.session, id)), 200
+    with database.reading() as session:
+        return user_out.dump(users.get_user(session, id)), 200
 
 
 def create_user(body):
@@ -25,9 +25,11 @@ def create_user(body):
 
 
 def update_user(id, body, token_info):
+    with database.reading() as session:
+        prepared = users.prepare_password(session, user_id=id, actor_id=token_info.get("uid"), changes=body)
     with database.unit_of_work() as uow:
         user = users.update_user(uow.session, user_id=id, actor_id=token_info.get("uid"),
-                                 actor_can=token_info.get("can") or [], changes=body)
+                                 actor_can=token_info.get("can") or [], changes=body, prepared=prepared)
         uow.commit()
         return {"message": "User updated successfully", "user": user_out.dump(user)}, 200
 

@@ -33,12 +33,13 @@ def request_reset(session, *, email):
 
 
 def reset_password(session, *, token, new_password):
+    password_hash = hash_password(new_password)  # before the first statement: bcrypt never holds the write lock
     stmt = select(PasswordResetToken).where(PasswordResetToken.token_hash == digest(token)).with_for_update()
     reset = session.scalars(stmt).first()
     if reset is None or as_utc(reset.expires_at) <= utcnow():
         raise RuleViolation(INVALID)
     user = session.get(User, reset.user_id, with_for_update=True)
-    user.password_hash = hash_password(new_password)
+    user.password_hash = password_hash
     revoke_tokens(user)
     user.updated_at = utcnow()
     session.execute(delete(PasswordResetToken).where(PasswordResetToken.user_id == user.id))

@@ -12,6 +12,7 @@ from models.passwords import hash_password, verify_against_nothing, verify_passw
 BLANK = " \t\n\r\f\v"  # ASCII whitespace only, as the spec's patterns define it
 EMAIL_TAKEN = "Email is already registered."
 BAD_LOGIN = "Invalid email or password."
+WRONG_PASSWORD = "Current password is incorrect."
 
 
 def normalize_email(email):
@@ -44,10 +45,11 @@ def get_user(session, user_id, *, lock=False):
 
 
 def register(session, *, email, password, full_name, phone=None, is_admin=False, email_verified=False):
+    password_hash = hash_password(password)  # before the first statement: bcrypt never holds the write lock
     email = normalize_email(email)
     if find_by_email(session, email) is not None:
         raise Conflict(EMAIL_TAKEN, field="email")
-    user = User(email=email, password_hash=hash_password(password), full_name=full_name.strip(BLANK),
+    user = User(email=email, password_hash=password_hash, full_name=full_name.strip(BLANK),
                 phone=phone, is_admin=is_admin, email_verified=email_verified)
     session.add(user)
     try:
@@ -59,12 +61,28 @@ def register(session, *, email, password, full_name, phone=None, is_admin=False,
 
 
 def authenticate(session, *, email, password):
-    """Check the credentials and record the login. Returns ``(user, previous_last_login)``."""
-    user = find_by_email(session, email)
-    if user is None:
+    """Check the credentials and record the login in one session. Returns ``(user, previous_last_login)``.
+    Request handlers split it (``find_by_email`` in a read, ``verify_login``, ``record_login``) so that
+    bcrypt runs outside the write transaction."""
+    account = find_by_email(session, email)
+    verify_login(account, password)
+    return record_login(session, user_id=account.id, password_hash=account.password_hash)
+
+
+def verify_login(account, password):
+    """Check ``password`` against ``account`` (``None`` when no such email; the check costs the same)."""
+    if account is None:
         verify_against_nothing(password)
         raise Unauthorized(BAD_LOGIN)
-    if not verify_password(password, user.password_hash):
+    if not verify_password(password, account.password_hash):
+        raise Unauthorized(BAD_LOGIN)
+
+
+def record_login(session, *, user_id, password_hash):
+    """Record a login that ``verify_login`` accepted against ``password_hash``; refused when the account
+    is gone or its password changed in between. Returns ``(user, previous_last_login)``."""
+    user = session.scalars(select(User).where(User.id == user_id).with_for_update()).first()
+    if user is None or user.password_hash != password_hash:
         raise Unauthorized(BAD_LOGIN)
     previous = user.last_login
     user.last_login = utcnow()
@@ -73,11 +91,20 @@ def authenticate(session, *, email, password):
     return user, previous
 
 
-def change_password(session, *, user_id, current_password, new_password):
+def check_password_change(account, *, current_password, new_password):
+    """The slow half of a password change, before its transaction: ``current_password`` checked against
+    ``account`` (read beforehand) and the new password hashed. Returns the new hash."""
+    if not verify_password(current_password, account.password_hash):
+        raise Unauthorized(WRONG_PASSWORD)
+    return hash_password(new_password)
+
+
+def change_password(session, *, user_id, checked_hash, new_hash):
+    """Store ``new_hash`` (from ``check_password_change``) unless the password changed since it was checked."""
     user = get_user(session, user_id, lock=True)
-    if not verify_password(current_password, user.password_hash):
-        raise Unauthorized("Current password is incorrect.")
-    user.password_hash = hash_password(new_password)
+    if user.password_hash != checked_hash:
+        raise Unauthorized(WRONG_PASSWORD)
+    user.password_hash = new_hash
     revoke_tokens(user)
     session.flush()
     return user
@@ -92,14 +119,6 @@ def update_profile(session, *, user_id, changes):
     user.updated_at = utcnow()
     session.flush()
     return user
-
-
-def is_admin(session, user_id):
-    """``None`` when the account no longer exists."""
-    key = as_uuid(user_id)
-    if key is None:
-        return None
-    return session.scalar(select(User.is_admin).where(User.id == key))
 
 
 def revoke_tokens(user):
@@ -118,10 +137,11 @@ def token_state(session, user_id):
 
 def make_admin(session, *, email, password, full_name, phone=None):
     """Create an administrator, or promote the existing account with that email."""
+    password_hash = hash_password(password)  # before the first statement
     user = find_by_email(session, email)
     if user is not None:
         user.is_admin = True
-        user.password_hash = hash_password(password)
+        user.password_hash = password_hash
         revoke_tokens(user)
         session.flush()
         return user
@@ -129,4 +149,5 @@ def make_admin(session, *, email, password, full_name, phone=None):
                     is_admin=True, email_verified=True)
 
 
-__all__ = ["NotFound", "register", "authenticate", "change_password", "update_profile", "get_user", "is_admin", "token_state"]
+__all__ = ["NotFound", "authenticate", "change_password", "check_password_change", "get_user",
+           "record_login", "register", "token_state", "update_profile", "verify_login"]

@@ -9,21 +9,36 @@ from models.looking.users import duplicate_key
 GEOCODABLE_FIELDS = {"location": Profile.location}
 
 
-def populate(session, *, field, geocoder):
-    """Geocode every distinct non-empty value of ``field`` that is not cached yet.
-
-    Returns ``(entries, unresolved)``: the cache entries for every value the field holds, and the
-    values the geocoder could not place."""
+def _values(session, field):
     column = GEOCODABLE_FIELDS.get(field)
     if column is None:
         raise RuleViolation(f"Field '{field}' cannot be geocoded", field="field", code="UNSUPPORTED_FIELD")
-    values = [v for v in session.scalars(select(column).distinct().order_by(column)) if v and v.strip()]
+    return [v for v in session.scalars(select(column).distinct().order_by(column)) if v and v.strip()]
+
+
+def locate_uncached(session, *, field, geocoder):
+    """The geocoder's answers (a Place or ``None``) for the values of ``field`` not cached yet. Read
+    only: run it before the write transaction, since a geocoder may be slow (a remote service, or the
+    offline gazetteer loading its data) and must not hold the write lock."""
+    values = _values(session, field)
+    cached = set(session.scalars(select(GeocacheEntry.key).where(GeocacheEntry.key.in_(values))))
+    return {value: geocoder.geocode(value) for value in values if value not in cached}
+
+
+def populate(session, *, field, geocoder, located=None):
+    """Geocode every distinct non-empty value of ``field`` that is not cached yet (``located``: answers
+    found beforehand by ``locate_uncached``; the geocoder is asked only for values new since then).
+
+    Returns ``(entries, unresolved)``: the cache entries for every value the field holds, and the
+    values the geocoder could not place."""
+    located = located or {}
+    values = _values(session, field)
     cached = {e.key: e for e in session.scalars(select(GeocacheEntry).where(GeocacheEntry.key.in_(values)))}
     entries, unresolved = [], []
     for value in values:
         entry = cached.get(value)
         if entry is None:
-            place = geocoder.geocode(value)
+            place = located[value] if value in located else geocoder.geocode(value)
             if place is None:
                 unresolved.append(value)
                 continue

@@ -10,6 +10,7 @@ from models.errors import NotFound, RuleViolation
 from models.ids import is_object_id
 from models.looking.entities import PasswordReset, User
 from models.looking.users import find_by_username, password_mismatch, set_password
+from models.passwords import hash_password
 
 TOKEN_LIFETIME = dt.timedelta(hours=1)
 INVALID = "Password reset token is invalid or has expired"
@@ -47,11 +48,12 @@ def check_token(session, *, user_id, token):
 
 
 def reset_password(session, *, user_id, token, password, confirm_password):
+    password_hash = hash_password(password)  # before the first statement: bcrypt never holds the write lock
     reset = _live_reset(session, user_id, token, lock=True)
     if password != confirm_password:
         raise password_mismatch()
     user = session.get(User, reset.user_id)
-    set_password(session, user, password)
+    set_password(session, user, password_hash)
     reset.used_at = utcnow()
     session.flush()
     return user

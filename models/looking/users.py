@@ -52,12 +52,13 @@ def authenticate(session, *, username, password):
 def create_user(session, *, username, password, confirm_password=None, name=None, email="", can=()):
     if confirm_password is not None and confirm_password != password:
         raise password_mismatch()
+    password_hash = hash_password(password)  # before the first statement: bcrypt never holds the write lock
     if find_by_username(session, username) is not None:
         raise duplicate_key("username")
     name = name or {}
     user = User(
         username=username,
-        password_hash=hash_password(password),
+        password_hash=password_hash,
         first_name=name.get("first", ""),
         last_name=name.get("last", ""),
         email=email or "",
@@ -69,9 +70,24 @@ def create_user(session, *, username, password, confirm_password=None, name=None
     return user
 
 
-def update_user(session, *, user_id, actor_id, actor_can, changes):
+def prepare_password(session, *, user_id, actor_id, changes):
+    """The slow half of a password change in ``changes``, done in a read before the write transaction:
+    the actor's own ``currentPassword`` checked and the new password hashed. ``None`` without a password."""
+    if "password" not in changes:
+        return None
+    checked = None
+    if actor_id == user_id and is_object_id(user_id):
+        user = session.get(User, user_id)
+        current = changes.get("currentPassword")
+        if user is not None and current and verify_password(current, user.password_hash):
+            checked = user.password_hash
+    return {"hash": hash_password(changes["password"]), "checked": checked}
+
+
+def update_user(session, *, user_id, actor_id, actor_can, changes, prepared=None):
     """Apply ``changes`` (the request body) as ``actor``. Only ``super`` may change permissions or
-    ``forceReset`` or someone else's account; changing one's own password needs ``currentPassword``."""
+    ``forceReset`` or someone else's account; changing one's own password needs ``currentPassword``.
+    ``prepared`` (from ``prepare_password``) keeps bcrypt out of the transaction."""
     is_super = "super" in actor_can
     if not is_super and actor_id != user_id:
         raise Forbidden("User not authorized to perform this action", details="only super may update other users")
@@ -86,10 +102,14 @@ def update_user(session, *, user_id, actor_id, actor_can, changes):
             raise password_mismatch()
         if actor_id == user_id:
             current = changes.get("currentPassword")
-            if not current or not verify_password(current, user.password_hash):
+            if prepared is not None:
+                correct = prepared["checked"] is not None and prepared["checked"] == user.password_hash
+            else:
+                correct = bool(current) and verify_password(current, user.password_hash)
+            if not correct:
                 raise RuleViolation("Current password is incorrect", field="currentPassword",
                                     code="INVALID_CURRENT_PASSWORD")
-        user.password_hash = hash_password(changes["password"])
+        user.password_hash = prepared["hash"] if prepared is not None else hash_password(changes["password"])
         revoke_tokens(user)
         if actor_id == user_id:
             user.force_reset = False
@@ -128,8 +148,8 @@ def delete_user(session, *, user_id, actor_id):
     session.flush()
 
 
-def set_password(session, user, password):
-    user.password_hash = hash_password(password)
+def set_password(session, user, password_hash):
+    user.password_hash = password_hash
     revoke_tokens(user)
     user.force_reset = False
 

@@ -42,6 +42,8 @@ def render_error(error):
                 "err": {"code": "PASSWORD_MISMATCH", "details": "confirmPassword does not match password"}}
     if error.kind == "rate_limited":
         return {"message": error.message, "err": {"code": "RATE_LIMITED", "details": {"retryAfter": error.retry_after}}}
+    if error.kind == "unavailable":
+        return {"message": error.message, "err": {"code": "SERVICE_UNAVAILABLE", "details": {"retryAfter": error.retry_after}}}
     if error.status >= 500:
         return {"message": error.message, "err": None}
     code = error.code or error.kind.upper()
@@ -79,8 +81,8 @@ async def bearer_info(token):
 
 
 def _token_state(uid):
-    with database.unit_of_work() as uow:
-        return users.token_state(uow.session, uid)
+    with database.reading() as session:
+        return users.token_state(session, uid)
 
 
 def authorize(token_info, needed):

@@ -1,48 +1,83 @@
-"""Races on a real, committed PostgreSQL database with separate connections and threads.
-
-These run only when TEST_DATABASE=postgresql (CI's PostgreSQL pass): SQLite serialises writers, so
-the race cannot happen there, and the per-test rolled-back transaction cannot be shared by threads.
+"""Races on a real, committed database (the backend under test: a SQLite file or a fresh PostgreSQL
+database) with separate connections: model calls from real threads, and HTTP requests to a real
+server (two worker processes) from real threads. No request may answer 5xx, stock is exact.
 """
 import json
 import os
 import secrets
+import sys
 import threading
 import uuid
+from collections import Counter
 
+import httpx
 import pytest
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
+from contracts.live import free_port, running_server, wait_for
 from integrations.razorpay import FakeRazorpay, RazorpayConfig
 from models.errors import RuleViolation
-from models.ionora import addresses, cart, catalog, checkout, coupons, orders, payments, users
-from models.ionora.entities import Coupon, Order, OrderItem, OrderTracking, Product, WebhookEvent
+from models.ionora import (
+    addresses,
+    cart,
+    catalog,
+    checkout,
+    coupons,
+    orders,
+    payments,
+    users,
+)
+from models.ionora.entities import (
+    CartItem,
+    Coupon,
+    Order,
+    OrderItem,
+    OrderTracking,
+    Product,
+    WebhookEvent,
+)
 from models.session import Database
 from server import db as schema
-from tests.conftest import BACKEND, POSTGRES_URL
+from server import tokens
+from server.products.ionora import TOKEN_TTL
+from tests.conftest import BACKEND, JWT_SECRET, POSTGRES_URL
 from tests.ionora.conftest import webhook_body
 
-pytestmark = pytest.mark.skipif(BACKEND != "postgresql", reason="needs TEST_DATABASE=postgresql (real row locks)")
 BUYERS = 16
 STOCK = 5
+REGISTRATIONS = 60
+CART_ADDS = 20
+CHECKOUTS = 8
+CHECKOUT_STOCK = 2
 
 
 @pytest.fixture(scope="module")
-def race_db():
-    """A dedicated, migrated database whose commits are real (dropped at the end)."""
+def race_url(tmp_path_factory):
+    """A dedicated, migrated database whose commits are real (a PostgreSQL one is dropped at the end)."""
+    if BACKEND == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('race') / 'ionora.db'}"
+        schema.upgrade("ionora", url)
+        yield url
+        return
     name = f"ionora_race_{os.getpid()}_{secrets.token_hex(3)}"
     admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
     schema.upgrade("ionora", url)
-    database = Database("ionora-race")
-    database.bind(url, pool_size=BUYERS + 2)
-    yield database
-    database.engine.dispose()
+    yield url
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+@pytest.fixture(scope="module")
+def race_db(race_url):
+    database = Database("ionora-race")
+    database.bind(race_url, pool_size=BUYERS + 2)
+    yield database
+    database.engine.dispose()
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +100,7 @@ def run_together(count, work):
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(60)
+        thread.join(120)
     return results
 
 
@@ -186,3 +221,89 @@ def test_buyers_racing_for_a_coupon_never_pass_its_usage_limit(race_db, gateway)
     run_together(uses, cancel)
     with race_db.unit_of_work() as uow:
         assert uow.session.scalar(select(Coupon.usage_count).where(Coupon.code == code)) == 0
+
+
+@pytest.fixture(scope="module")
+def server(race_url, tmp_path_factory):
+    """Ionora served by ``python -m server serve --workers 2`` on the race database."""
+    port = free_port()
+    env = dict(os.environ, IONORA_DATABASE_URL=race_url, JWT_SECRET=JWT_SECRET, RATE_LIMITS="off",
+               BCRYPT_ROUNDS=os.environ.get("BCRYPT_ROUNDS", "4"))
+    log_path = tmp_path_factory.mktemp("race-server") / "server.log"
+    serve = [sys.executable, "-m", "server", "serve", "ionora", "--port", str(port), "--workers", "2", "--no-seed"]
+    with running_server(serve, env, log_path) as proc:
+        base = f"http://127.0.0.1:{port}/api"
+        try:
+            wait_for(f"{base}/openapi.json", proc)
+        except RuntimeError:
+            pytest.fail(f"the server did not start:\n{log_path.read_text()[-3000:]}")
+        with httpx.Client(base_url=base, timeout=60, limits=httpx.Limits(max_connections=100)) as client:
+            yield client
+
+
+def bearer_for(user_id):
+    token, _ = tokens.issue(JWT_SECRET, {"sub": str(user_id)}, TOKEN_TTL)
+    return {"Authorization": f"Bearer {token}"}
+
+
+def statuses(responses):
+    """``{status: count}`` (an exception raised by the client counts under its repr)."""
+    return dict(Counter(r.status_code if isinstance(r, httpx.Response) else repr(r) for r in responses))
+
+
+class TestConcurrentRegistrations:
+    def test_sixty_at_once_all_succeed(self, server, race_db):
+        tag = uuid.uuid4().hex[:8]
+
+        def register(index):
+            return server.post("/auth/register", json={"email": f"reg-{tag}-{index}@example.com",
+                                                       "password": "Password123", "full_name": "Racer"})
+
+        results = run_together(REGISTRATIONS, register)
+        assert statuses(results) == {201: REGISTRATIONS}
+        with race_db.unit_of_work() as uow:
+            made = uow.session.scalar(select(func.count()).select_from(users.User)
+                                      .where(users.User.email.like(f"reg-{tag}-%")))
+        assert made == REGISTRATIONS
+
+
+class TestConcurrentCartAdds:
+    def test_twenty_adds_of_one_product_count_exactly(self, server, race_db):
+        with race_db.unit_of_work() as uow:
+            product = catalog.create_product(uow.session, data={"name": "Popular", "price": 100, "stock_quantity": 100})
+            user = users.register(uow.session, email=f"cart-{uuid.uuid4().hex[:10]}@example.com",
+                                  password="Password123", full_name="Carter")
+            uow.commit()
+        headers = bearer_for(user.id)
+
+        results = run_together(CART_ADDS, lambda index: server.post(
+            "/cart", json={"product_id": str(product.id), "quantity": 1}, headers=headers))
+        assert statuses(results) == {200: CART_ADDS}
+        with race_db.unit_of_work() as uow:
+            quantity = uow.session.scalar(select(CartItem.quantity).where(CartItem.user_id == user.id))
+        assert quantity == CART_ADDS
+
+
+class TestConcurrentCheckouts:
+    def test_eight_buyers_for_two_units(self, server, race_db):
+        with race_db.unit_of_work() as uow:
+            product = catalog.create_product(uow.session, data={"name": "Scarce", "price": 500, "stock_quantity": 10})
+            uow.commit()
+        buyers = [buyer_with_cart(race_db, product.id) for _ in range(CHECKOUTS)]
+        with race_db.unit_of_work() as uow:
+            uow.session.get(Product, product.id).stock_quantity = CHECKOUT_STOCK
+            uow.commit()
+
+        def buy(index):
+            user_id, address_id = buyers[index]
+            return server.post("/checkout/create-order", headers=bearer_for(user_id),
+                               json={"shipping_address_id": str(address_id), "payment_method": "razorpay"})
+
+        results = run_together(CHECKOUTS, buy)
+        assert statuses(results) == {201: CHECKOUT_STOCK, 400: CHECKOUTS - CHECKOUT_STOCK}
+        refused = [r.json() for r in results if r.status_code == 400]
+        assert {body["message"] for body in refused} == {"Insufficient stock for some items."}
+        with race_db.unit_of_work() as uow:
+            assert uow.session.get(Product, product.id).stock_quantity == 0
+            sold = uow.session.scalar(select(func.sum(OrderItem.quantity)).where(OrderItem.product_id == product.id))
+        assert sold == CHECKOUT_STOCK
