@@ -16,6 +16,7 @@ class Database:
         self.name = name
         self.engine = None
         self._sessionmaker = None
+        self._reader = None
 
     @property
     def is_sqlite(self):
@@ -26,23 +27,39 @@ class Database:
         if self.engine is not None:
             self.engine.dispose()
         self.engine = make_engine(url, pool_size=pool_size, echo=echo)
-        self._sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
+        self.use_engine()
         return self.engine
 
     def bind_connection(self, connection):
         """Route every unit of work through ``connection``; each commit becomes a SAVEPOINT release."""
-        self._sessionmaker = sessionmaker(
+        self._sessionmaker = self._reader = sessionmaker(
             bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
         )
 
     def use_engine(self):
         """Undo ``bind_connection``: sessions use the engine's pool again."""
         self._sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
+        reader = self.engine
+        if self.engine.dialect.name != "sqlite":
+            reader = self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        self._reader = sessionmaker(reader, expire_on_commit=False)
 
     def session(self):
         if self._sessionmaker is None:
             raise RuntimeError(f"the {self.name} database is not bound; create the app first")
         return self._sessionmaker()
+
+    @contextmanager
+    def reading(self):
+        """A session for read-only work (never commit through it): on PostgreSQL the connection runs in
+        autocommit, so a read costs no BEGIN/ROLLBACK round trips."""
+        if self._reader is None:
+            raise RuntimeError(f"the {self.name} database is not bound; create the app first")
+        session = self._reader()
+        try:
+            yield session
+        finally:
+            session.close()
 
     @contextmanager
     def unit_of_work(self):
@@ -77,7 +94,7 @@ def make_engine(url, *, pool_size=10, echo=False):
         _make_sqlite_transactional(engine)
         return engine
     return create_engine(
-        url, echo=echo, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
+        url, echo=echo, pool_size=pool_size, max_overflow=pool_size
     )
 
 

@@ -8,6 +8,7 @@ import time
 
 import anyio
 import connexion
+import orjson
 import flask
 import yaml
 from connexion.jsonifier import Jsonifier, JSONEncoder
@@ -50,7 +51,27 @@ def load_product(name):
     return module.PRODUCT
 
 
-COMPACT = Jsonifier(json, separators=(",", ":"), ensure_ascii=False, cls=JSONEncoder)
+_ENCODER = JSONEncoder()
+_ORJSON_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_NON_STR_KEYS
+
+
+class _FastJson:
+    """``json``-compatible ``dumps``/``loads`` for Connexion's jsonifier: orjson writes the compact UTF-8
+    text the stdlib would (``separators=(",", ":")``, ``ensure_ascii=False``) several times faster. Types
+    orjson does not know, and datetimes (whose text Connexion defines), go through Connexion's encoder;
+    anything orjson refuses (integers beyond 64 bits) falls back to the stdlib."""
+
+    @staticmethod
+    def dumps(data, **_kwargs):
+        try:
+            return orjson.dumps(data, default=_ENCODER.default, option=_ORJSON_OPTIONS).decode()
+        except orjson.JSONEncodeError:
+            return json.dumps(data, separators=(",", ":"), ensure_ascii=False, cls=JSONEncoder)
+
+    loads = staticmethod(json.loads)
+
+
+COMPACT = Jsonifier(_FastJson)
 
 
 def load_spec(product):

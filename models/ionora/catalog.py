@@ -5,10 +5,10 @@ from sqlalchemy import desc, func, literal_column, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from models.errors import Conflict, InvalidInput, NotFound, RuleViolation
-from models.ionora.entities import SEARCH_DOCUMENT, Product
+from models.ionora.entities import SEARCH_VECTOR, Product
 from models.ionora.money import round2
 from models.ionora.users import BLANK, as_uuid
-from models.paging import order_by, page_query
+from models.paging import order_by, page_rows
 
 NOT_FOUND = "Product not found."
 UNRESOLVED = "Unable to resolve product for cart."
@@ -18,13 +18,18 @@ SORTS = {
     "price_asc": (Product.price.asc(), Product.created_at.desc(), Product.id),
     "price_desc": (Product.price.desc(), Product.created_at.desc(), Product.id),
 }
+# What a product response shows: the public reads select these columns and build no ORM objects.
+COLUMNS = (Product.id, Product.name, Product.description, Product.price, Product.discount_percentage,
+           Product.final_price, Product.category, Product.stock_quantity, Product.images, Product.specifications,
+           Product.is_active, Product.created_at, Product.updated_at)
 EDITABLE = ("external_id", "name", "description", "price", "discount_percentage", "category", "stock_quantity", "images",
             "specifications", "is_active")
 
 
 def list_products(session, *, page, limit, sort=None, category=None, min_price=None, max_price=None):
-    """Active products, one page; ``min_price``/``max_price`` bound the price after discount."""
-    stmt = select(Product).where(Product.is_active.is_(True))
+    """Active products, one page of rows (:data:`COLUMNS`); ``min_price``/``max_price`` bound the price
+    after discount. The total is exact up to ``models.paging.ESTIMATE_FROM`` products, estimated above."""
+    stmt = select(*COLUMNS).where(Product.is_active.is_(True))
     if category is not None:
         stmt = stmt.where(Product.category == category)
     if min_price is not None:
@@ -32,29 +37,39 @@ def list_products(session, *, page, limit, sort=None, category=None, min_price=N
     if max_price is not None:
         stmt = stmt.where(Product.final_price <= Decimal(str(max_price)))
     stmt = order_by(stmt, sort, SORTS, default="latest")
-    return page_query(session, stmt, page=page, limit=limit)
+    return page_rows(session, stmt, page=page, limit=limit)
 
 
 def search_products(session, *, q):
-    """Full-text search over name and description: PostgreSQL ranks with ``plainto_tsquery``;
-    elsewhere every word must appear (case-insensitively) in the name or the description."""
+    """Rows (:data:`COLUMNS`) matching a full-text search over name and description: PostgreSQL
+    matches the stored search vector with ``plainto_tsquery`` and ranks by ``ts_rank``; elsewhere every
+    word must appear (case-insensitively) in the name or the description."""
     q = (q or "").strip(BLANK)
     if not q:
         raise InvalidInput("Search query parameter 'q' is required.")
-    stmt = select(Product).where(Product.is_active.is_(True))
+    stmt = select(*COLUMNS).where(Product.is_active.is_(True))
     if session.get_bind().dialect.name == "postgresql":
-        document = literal_column(SEARCH_DOCUMENT.replace("(name", "(products.name")
-                                  .replace("(description", "(products.description"))
+        vector = literal_column(SEARCH_VECTOR)
         query = func.plainto_tsquery("english", q)
-        stmt = stmt.where(document.op("@@")(query)).order_by(desc(func.ts_rank(document, query)),
-                                                             Product.created_at.desc(), Product.id)
+        stmt = stmt.where(vector.op("@@")(query)).order_by(desc(func.ts_rank(vector, query)),
+                                                           Product.created_at.desc(), Product.id)
     else:
         for word in q.split()[:10]:
             pattern = "%" + word.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             stmt = stmt.where(or_(func.lower(Product.name).like(pattern, escape="\\"),
                                   func.lower(func.coalesce(Product.description, "")).like(pattern, escape="\\")))
         stmt = stmt.order_by(Product.created_at.desc(), Product.id)
-    return list(session.scalars(stmt.limit(SEARCH_LIMIT)))
+    return session.execute(stmt.limit(SEARCH_LIMIT)).all()
+
+
+def find_product(session, *, product_id):
+    """One active product as a row (:data:`COLUMNS`), for showing; NotFound otherwise."""
+    key = as_uuid(product_id)
+    row = session.execute(select(*COLUMNS).where(Product.id == key, Product.is_active.is_(True))).first() \
+        if key else None
+    if row is None:
+        raise NotFound(NOT_FOUND)
+    return row
 
 
 def get_product(session, *, product_id, active_only=True, lock=False):
