@@ -6,8 +6,11 @@ allow-list, never through text.
 
 Counting: a page's ``total`` is exact up to :data:`ESTIMATE_FROM` matching rows. Beyond that, on
 PostgreSQL, it is the planner's row estimate (``EXPLAIN``), which costs the same however large the table
-is, where ``count(*)`` reads every matching row on every page view.
+is, where ``count(*)`` reads every matching row on every page view. Callers that pass a ``count_key``
+(the filters, say) reuse an estimate for :data:`ESTIMATE_TTL` seconds; below the threshold the count is
+always exact.
 """
+import time
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -17,6 +20,8 @@ from sqlalchemy.sql.elements import ClauseElement
 from sqlalchemy.sql.visitors import InternalTraversal
 
 ESTIMATE_FROM = 1000
+ESTIMATE_TTL = 10.0
+_estimates = {}  # count_key -> (monotonic expiry, planner estimate)
 
 
 @dataclass(frozen=True)
@@ -49,22 +54,34 @@ def page_query(session, stmt, *, page=1, limit=20):
     return Page(items=list(items), total=total or 0, page=page, limit=limit)
 
 
-def page_rows(session, stmt, *, page=1, limit=20):
+def page_rows(session, stmt, *, page=1, limit=20, count_key=None):
     """Run ``stmt`` (of columns) for one page (1-based): rows, and the total from :func:`count_rows`."""
     items = session.execute(stmt.limit(limit).offset((page - 1) * limit)).all()
-    return Page(items=items, total=count_rows(session, stmt), page=page, limit=limit)
+    return Page(items=items, total=count_rows(session, stmt, key=count_key), page=page, limit=limit)
 
 
-def count_rows(session, stmt):
+def count_rows(session, stmt, *, key=None):
     """How many rows ``stmt`` selects: exact up to :data:`ESTIMATE_FROM`, the planner's estimate above
-    it (PostgreSQL; elsewhere always exact)."""
+    it (PostgreSQL; elsewhere always exact). With ``key``, the estimate is kept for a few seconds."""
     stmt = stmt.order_by(None)
     if session.get_bind().dialect.name == "postgresql":
-        plan = session.execute(Explain(stmt)).scalar()
-        estimate = int(plan[0]["Plan"]["Plan Rows"])
+        estimate = _estimate(session, stmt, key)
         if estimate >= ESTIMATE_FROM:
             return estimate
     return session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+
+
+def _estimate(session, stmt, key):
+    now = time.monotonic()
+    cached = _estimates.get(key) if key is not None else None
+    if cached is not None and cached[0] > now:
+        return cached[1]
+    estimate = int(session.execute(Explain(stmt)).scalar()[0]["Plan"]["Plan Rows"])
+    if key is not None:
+        if len(_estimates) > 10_000:
+            _estimates.clear()
+        _estimates[key] = (now + ESTIMATE_TTL, estimate)
+    return estimate
 
 
 def slice_query(session, stmt, *, skip=0, limit=None):

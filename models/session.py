@@ -4,7 +4,11 @@ Each product owns one :class:`Database`. It is an unbound holder at import time;
 binds it to a URL (``bind``), the test suite binds it to a connection whose outer transaction is
 rolled back after each test (``bind_connection``).
 """
+import json
+import re
 from contextlib import contextmanager
+
+import orjson
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import make_url
@@ -94,7 +98,7 @@ def make_engine(url, *, pool_size=10, echo=False):
         _make_sqlite_transactional(engine)
         return engine
     return create_engine(
-        url, echo=echo, pool_size=pool_size, max_overflow=pool_size
+        url, echo=echo, pool_size=pool_size, max_overflow=pool_size, json_deserializer=json_loads
     )
 
 
@@ -115,3 +119,19 @@ def _make_sqlite_transactional(engine):
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
         connection.exec_driver_sql("BEGIN")
+
+
+_LONG_NUMBER = re.compile(rb"[0-9]{16}")
+
+
+def json_loads(data):
+    """JSON columns as read: orjson (several times faster than the stdlib), except for numbers orjson
+    would turn into floats (integers of 16+ digits) and text it refuses, which the stdlib reads exactly."""
+    if isinstance(data, str):
+        data = data.encode()
+    if _LONG_NUMBER.search(data) is None:
+        try:
+            return orjson.loads(data)
+        except orjson.JSONDecodeError:
+            pass
+    return json.loads(data)

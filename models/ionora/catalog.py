@@ -37,7 +37,8 @@ def list_products(session, *, page, limit, sort=None, category=None, min_price=N
     if max_price is not None:
         stmt = stmt.where(Product.final_price <= Decimal(str(max_price)))
     stmt = order_by(stmt, sort, SORTS, default="latest")
-    return page_rows(session, stmt, page=page, limit=limit)
+    return page_rows(session, stmt, page=page, limit=limit,
+                     count_key=("ionora.products", category, min_price, max_price))
 
 
 def search_products(session, *, q):
