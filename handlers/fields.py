@@ -4,13 +4,18 @@ import datetime as dt
 from marshmallow import fields
 
 
+_ZERO = dt.timedelta(0)
+
+
 def iso_z(value):
     """``2025-01-01T00:00:00.000Z``: UTC, milliseconds, Z suffix."""
     if value is None:
         return None
     if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.timezone.utc)
-    return value.astimezone(dt.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        return value.isoformat(timespec="milliseconds") + "Z"
+    if value.utcoffset() != _ZERO:
+        value = value.astimezone(dt.timezone.utc)
+    return value.isoformat(timespec="milliseconds")[:-6] + "Z"  # drop the "+00:00"
 
 
 class IsoZ(fields.Field):
@@ -51,7 +56,8 @@ def dumper(schema):
     """``dump(obj) -> dict``, equal to ``schema.dump(obj)`` (a single object), planned once from the
     schema's declared fields so that a hot read does not walk marshmallow's machinery per field and row.
     The schema stays the one place the shape is declared; fields this plan does not know (and dotted
-    attributes) are serialized by marshmallow itself."""
+    attributes) are serialized by marshmallow itself. ``dump.many(objs)`` equals
+    ``schema.dump(objs, many=True)``; for result rows it reads columns by position."""
     plan = []
     for name, field in schema.dump_fields.items():
         key, attr = field.data_key or name, field.attribute or name
@@ -67,4 +73,27 @@ def dumper(schema):
     def dump(obj):
         return {key: (convert(obj) if attr is None else convert(getattr(obj, attr))) for key, attr, convert in plan}
 
+    by_position = {}  # a result row's column names -> [(key, column index or None, convert)]
+
+    def many(objs):
+        if not objs:
+            return []
+        names = getattr(objs[0], "_fields", None)
+        if names is None:
+            return [dump(obj) for obj in objs]
+        positional = by_position.get(names)
+        if positional is None:
+            index = {name: i for i, name in enumerate(names)}
+            positional = by_position[names] = [(key, index[attr], convert) if attr in index
+                                               else (key, None, convert if attr is None else _missing(attr, convert))
+                                               for key, attr, convert in plan]
+        return [{key: (convert(row) if i is None else convert(row[i])) for key, i, convert in positional}
+                for row in objs]
+
+    dump.many = many
     return dump
+
+
+def _missing(attr, convert):
+    """A column the row does not have: read it as an attribute (a bundle, say), as ``dump`` does."""
+    return lambda row: convert(getattr(row, attr))

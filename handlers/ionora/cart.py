@@ -6,7 +6,7 @@ from server.validation import RequestValidationProblem
 
 def _snapshot(session, user):
     lines, summary = cart.view(session, user_id=user)
-    return {"items": [dump_cart_item(line) for line in lines], "summary": dump_summary(summary)}
+    return {"items": dump_cart_item.many(lines), "summary": dump_summary(summary)}
 
 
 def add_cart_item(body, user):

@@ -6,7 +6,7 @@ from models.paging import clamp
 
 def _page(session, **filters):
     found = catalog.list_products(session, **filters)
-    return {"products": [dump_product(row) for row in found.items], "pagination": pagination(found)}
+    return {"products": dump_product.many(found.items), "pagination": pagination(found)}
 
 
 def list_products(page=None, limit=None, sort=None, category=None, minPrice=None, maxPrice=None):
@@ -18,7 +18,7 @@ def list_products(page=None, limit=None, sort=None, category=None, minPrice=None
 
 def search_products(q):
     with database.reading() as session:
-        return {"products": [dump_product(row) for row in catalog.search_products(session, q=q)]}, 200
+        return {"products": dump_product.many(catalog.search_products(session, q=q))}, 200
 
 
 def list_category_products(category, page=None, limit=None, sort=None):

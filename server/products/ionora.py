@@ -96,8 +96,8 @@ async def bearer_info(token):
 
 
 def _token_state(user_id):
-    with database.unit_of_work() as uow:
-        return users.token_state(uow.session, user_id)
+    with database.reading() as session:
+        return users.token_state(session, user_id)
 
 
 def authorize(token_info, needed):
