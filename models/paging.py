@@ -1,8 +1,9 @@
 """Paging and sorting, written once.
 
-``page_query`` counts and pages a ``select()`` of entities, ``page_rows`` one of plain columns (reads
-that build no ORM objects); ``order_by`` maps public sort names to column expressions through an
-allow-list, never through text.
+``page_query`` counts and pages a ``select()`` of entities; ``page_rows`` pages a :class:`Paged` query
+(a ``select()`` of plain columns prepared once, with bound parameters, so that a hot read neither builds
+ORM objects nor rebuilds and re-keys its statements per request); ``order_by`` maps public sort names
+to column expressions through an allow-list, never through text.
 
 Counting: a page's ``total`` is exact up to :data:`ESTIMATE_FROM` matching rows. Beyond that, on
 PostgreSQL, it is the planner's row estimate (``EXPLAIN``), which costs the same however large the table
@@ -13,7 +14,7 @@ always exact.
 import time
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.base import Executable
 from sqlalchemy.sql.elements import ClauseElement
@@ -54,29 +55,41 @@ def page_query(session, stmt, *, page=1, limit=20):
     return Page(items=list(items), total=total or 0, page=page, limit=limit)
 
 
-def page_rows(session, stmt, *, page=1, limit=20, count_key=None):
-    """Run ``stmt`` (of columns) for one page (1-based): rows, and the total from :func:`count_rows`."""
-    items = session.execute(stmt.limit(limit).offset((page - 1) * limit)).all()
-    return Page(items=items, total=count_rows(session, stmt, key=count_key), page=page, limit=limit)
+class Paged:
+    """A ``select()`` (its filters as bound parameters) prepared once for paging: the page (limit and
+    offset bound too), the count and the plan, each a statement built once and compiled once."""
+
+    def __init__(self, stmt):
+        unordered = stmt.order_by(None)
+        self.page = stmt.limit(bindparam("page_limit")).offset(bindparam("page_offset"))
+        self.count = select(func.count()).select_from(unordered.subquery())
+        self.explain = Explain(unordered)
 
 
-def count_rows(session, stmt, *, key=None):
-    """How many rows ``stmt`` selects: exact up to :data:`ESTIMATE_FROM`, the planner's estimate above
-    it (PostgreSQL; elsewhere always exact). With ``key``, the estimate is kept for a few seconds."""
-    stmt = stmt.order_by(None)
+def page_rows(session, query, params=None, *, page=1, limit=20, count_key=None):
+    """One page (1-based) of a :class:`Paged` query's rows, and the total from :func:`count_rows`."""
+    params = dict(params or {})
+    items = session.execute(query.page, {**params, "page_limit": limit, "page_offset": (page - 1) * limit}).all()
+    return Page(items=items, total=count_rows(session, query, params, key=count_key), page=page, limit=limit)
+
+
+def count_rows(session, query, params=None, *, key=None):
+    """How many rows a :class:`Paged` query selects: exact up to :data:`ESTIMATE_FROM`, the planner's
+    estimate above it (PostgreSQL; elsewhere always exact). With ``key`` (the query and its parameters),
+    the estimate is kept for a few seconds."""
     if session.get_bind().dialect.name == "postgresql":
-        estimate = _estimate(session, stmt, key)
+        estimate = _estimate(session, query, params, key)
         if estimate >= ESTIMATE_FROM:
             return estimate
-    return session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    return session.scalar(query.count, params) or 0
 
 
-def _estimate(session, stmt, key):
+def _estimate(session, query, params, key):
     now = time.monotonic()
     cached = _estimates.get(key) if key is not None else None
     if cached is not None and cached[0] > now:
         return cached[1]
-    estimate = int(session.execute(Explain(stmt)).scalar()[0]["Plan"]["Plan Rows"])
+    estimate = int(session.execute(query.explain, params).scalar()[0]["Plan"]["Plan Rows"])
     if key is not None:
         if len(_estimates) > 10_000:
             _estimates.clear()

@@ -1,5 +1,5 @@
 """The cart: one line per product, quantities checked against stock, and its summary."""
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Bundle, selectinload
 
@@ -33,12 +33,14 @@ LINE_VIEW = (CartItem.id, CartItem.quantity, CartItem.added_at,
                     Product.images, Product.stock_quantity))
 
 
+_VIEW = (select(*LINE_VIEW).join(Product, Product.id == CartItem.product_id)
+         .where(CartItem.user_id == bindparam("user_id"))
+         .order_by(CartItem.added_at.desc(), CartItem.id))
+
+
 def view(session, *, user_id):
     """The cart as rows (``id``, ``quantity``, ``added_at``, ``product.*``), newest first, and its summary."""
-    stmt = (select(*LINE_VIEW).join(Product, Product.id == CartItem.product_id)
-            .where(CartItem.user_id == as_uuid(user_id))
-            .order_by(CartItem.added_at.desc(), CartItem.id))
-    found = session.execute(stmt).all()
+    found = session.execute(_VIEW, {"user_id": as_uuid(user_id)}).all()
     return found, summary_of(found)
 
 

@@ -4,7 +4,7 @@ full-text search on the stored search vector."""
 import logging
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import bindparam, select, text
 
 from handlers.ionora.schemas import CartItemOut, ProductOut, SummaryOut, dump_cart_item, dump_product, dump_summary
 from models import paging
@@ -95,12 +95,13 @@ class TestCounts:
         for _ in range(3):
             make.product(category="bulk")
         monkeypatch.setattr(paging, "ESTIMATE_FROM", 1)
+        query = paging.Paged(select(*catalog.COLUMNS).where(Product.is_active.is_(True),
+                                                             Product.category == bindparam("category")))
         with database.reading() as session:
-            stmt = select(*catalog.COLUMNS).where(Product.is_active.is_(True), Product.category == "bulk")
-            planned = session.execute(paging.Explain(stmt)).scalar()[0]["Plan"]["Plan Rows"]
+            planned = session.execute(query.explain, {"category": "bulk"}).scalar()[0]["Plan"]["Plan Rows"]
             counted = []
             monkeypatch.setattr(session, "scalar", lambda *a, **k: counted.append(a) or 0)
-            assert paging.count_rows(session, stmt) == planned
+            assert paging.count_rows(session, query, {"category": "bulk"}) == planned
             assert counted == []  # no count(*) was run
         body = client.get("/api/products?category=bulk&limit=2").json()
         assert body["pagination"]["total"] == planned
@@ -108,13 +109,24 @@ class TestCounts:
     @postgresql_only
     def test_an_estimate_is_reused_for_a_few_seconds_only_above_the_threshold(self, make, monkeypatch):
         make.product()
+        query = paging.Paged(select(Product.id).where(Product.is_active.is_(True)))
         with database.reading() as session:
-            stmt = select(Product.id).where(Product.is_active.is_(True))
-            assert paging.count_rows(session, stmt, key="k") == 1  # below the threshold: exact
+            assert paging.count_rows(session, query, key="k") == 1  # below the threshold: exact
             make.product()
-            assert paging.count_rows(session, stmt, key="k") == 2  # still exact, though the estimate is cached
+            assert paging.count_rows(session, query, key="k") == 2  # still exact, though the estimate is cached
             monkeypatch.setattr(paging, "ESTIMATE_FROM", 0)
-            assert paging.count_rows(session, stmt, key="k") == paging._estimates["k"][1]
+            assert paging.count_rows(session, query, key="k") == paging._estimates["k"][1]
+
+    def test_filters_and_pages_bind_their_values(self, client, make):
+        cheap = make.product(price=100, discount_percentage=0, category="c1")
+        make.product(price=900, discount_percentage=0, category="c1")
+        make.product(price=100, discount_percentage=0, category="c2")
+        body = client.get("/api/products?category=c1&maxPrice=500").json()
+        assert [p["id"] for p in body["products"]] == [str(cheap.id)]
+        assert body["pagination"]["total"] == 1
+        second = client.get("/api/products?category=c1&limit=1&page=2&sort=price_asc").json()
+        assert [p["price"] for p in second["products"]] == ["900.00"]
+        assert second["pagination"] == {"page": 2, "limit": 1, "total": 2, "totalPages": 2}
 
 
 class TestStoredSearchVector:
