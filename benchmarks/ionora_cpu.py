@@ -15,7 +15,8 @@ endpoint with a bounded number of keep-alive requests from a client in another p
 
 CPU per request stays stable on a busy machine where requests/s does not. ``--floor`` also measures a bare
 Connexion FlaskApp with one trivial operation (the framework's own cost) in the same rounds, and reports
-each endpoint's server CPU above it. Rounds are interleaved (server order alternates). The database is
+each endpoint's server CPU above it. ``--asyncapp`` adds the same app on Connexion's AsyncApp
+(``benchmarks/ionora_asyncapp.py``, for comparison; with ``--floor`` also a bare AsyncApp). Rounds are interleaved (server order alternates). The database is
 dropped at the end unless ``--keep``.
 """
 import argparse
@@ -80,8 +81,11 @@ def health():
     return {"status": "ok"}, 200
 
 
+SPEC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "floor.yaml")
 app = connexion.FlaskApp(__name__)
-app.add_api(os.path.join(os.path.dirname(os.path.abspath(__file__)), "floor.yaml"))
+app.add_api(SPEC)
+async_app = connexion.AsyncApp(__name__)
+async_app.add_api(SPEC)
 """
 
 # The load generator: keep-alive connections in threads, a fixed number of requests, in its own process.
@@ -215,6 +219,8 @@ def main():
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--endpoints", default="list,item,search,cart,health")
     ap.add_argument("--floor", action="store_true", help="also measure a bare Connexion FlaskApp (the floor)")
+    ap.add_argument("--asyncapp", action="store_true",
+                    help="also measure the same app on Connexion's AsyncApp (and, with --floor, AsyncApp's floor)")
     ap.add_argument("--postgres-url", default=os.environ.get(
         "BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"))
     ap.add_argument("--keep", action="store_true", help="keep the benchmark database")
@@ -252,6 +258,18 @@ def main():
                                             str(workdir), "--port", str(port), "--host", "127.0.0.1",
                                             "--no-access-log", "--log-level", "warning"],
                                   workdir, env, port, workdir))
+        if args.asyncapp:
+            port = free_port()
+            servers.append(Server("ionora-asyncapp", [sys.executable, "-m", "uvicorn", "--factory",
+                                                      "benchmarks.ionora_asyncapp:create", "--port", str(port),
+                                                      "--host", "127.0.0.1", "--no-access-log"],
+                                  ROOT, env, port, workdir))
+            if args.floor:
+                port = free_port()
+                servers.append(Server("floor-asyncapp", [sys.executable, "-m", "uvicorn", "floor_app:async_app",
+                                                         "--app-dir", str(workdir), "--port", str(port), "--host",
+                                                         "127.0.0.1", "--no-access-log", "--log-level", "warning"],
+                                      workdir, env, port, workdir))
         for server in servers:
             server.start()
         ours = servers[0]
@@ -265,7 +283,7 @@ def main():
                  "search": f"/api/products/search?q={SEARCH_WORD}", "cart": "/api/cart", "health": "/health"}
         wanted = args.endpoints.split(",")
         for server in servers:  # warm up: first requests build Connexion's stack and fill caches
-            for key in wanted if server is ours else ["health"]:
+            for key in wanted if not server.name.startswith("floor") else ["health"]:
                 drive(server, paths[key], 200, 4, token if key == "cart" else None)
 
         results = {}
@@ -273,7 +291,7 @@ def main():
             for key in wanted:
                 order = servers if rnd % 2 == 0 else servers[::-1]
                 for server in order:
-                    if server.name == "floor" and key != "health":
+                    if server.name.startswith("floor") and key != "health":
                         continue
                     cpu0, db0 = server.cpu(), backend_cpu(admin, name)
                     run = drive(server, paths[key], args.requests, args.concurrency, token if key == "cart" else None)
@@ -281,14 +299,18 @@ def main():
                     row = {"endpoint": key, "server": server.name, "round": rnd + 1, "products": args.products,
                            "requests": args.requests, "rps": round(args.requests / run["seconds"], 1),
                            "server_cpu_ms": round((cpu1 - cpu0) * 1000 / args.requests, 3),
-                           "db_cpu_ms": round(max(0.0, db1 - db0) * 1000 / args.requests, 3) if server is ours else 0,
+                           "db_cpu_ms": round(max(0.0, db1 - db0) * 1000 / args.requests, 3)
+                           if not server.name.startswith("floor") else 0,
                            "non200": run["bad"], "load1": os.getloadavg()[0]}
                     results.setdefault((key, server.name), []).append(row)
                     print(json.dumps(row), flush=True)
                     if args.json:
                         with open(args.json, "a") as fh:
                             fh.write(json.dumps(row) + "\n")
-        floor = statistics.median(r["server_cpu_ms"] for r in results.get(("health", "floor"), [{"server_cpu_ms": 0}]))
+        def floor_of(name):
+            rows = results.get(("health", name)) or results.get(("health", "floor")) or [{"server_cpu_ms": 0}]
+            return statistics.median(r["server_cpu_ms"] for r in rows)
+
         print(f"\n{args.products} products, {args.requests} requests x {args.rounds} rounds per endpoint, "
               f"{args.concurrency} connections (medians)")
         print("| endpoint | server | rps | server CPU ms/req | above floor | PostgreSQL CPU ms/req | total CPU ms/req |")
@@ -297,7 +319,8 @@ def main():
             cpu = statistics.median(r["server_cpu_ms"] for r in rows)
             db = statistics.median(r["db_cpu_ms"] for r in rows)
             rps = statistics.median(r["rps"] for r in rows)
-            above = f"{cpu - floor:+.2f}" if args.floor and server_name != "floor" else ""
+            floor = floor_of("floor-asyncapp" if server_name.endswith("asyncapp") else "floor")
+            above = f"{cpu - floor:+.2f}" if args.floor and not server_name.startswith("floor") else ""
             bad = sum(r["non200"] for r in rows)
             print(f"| {key} | {server_name} | {rps:.0f} | {cpu:.2f} | {above} | {db:.2f} | {cpu + db:.2f} |"
                   + (f" non-200: {bad}" if bad else ""))
