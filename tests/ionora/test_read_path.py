@@ -160,3 +160,13 @@ class TestEdgeMiddleware:
         lines = [r.getMessage() for r in caplog.records if r.name == "server.access"]
         assert len(lines) == 2
         assert lines[0].startswith("GET /api/products 200 ") and lines[1].startswith("GET /api/nowhere 404 ")
+
+
+class TestMalformedMultipart:
+    def test_a_malformed_multipart_body_is_400_not_500(self, client, make):
+        boundary = "9cc651cd2c8d168349f50fede4c361ac"
+        response = client.post("/api/admin/products/upload-image", headers={
+            **make.headers(admin=True), "Content-Type": f"multipart/form-data; boundary={boundary}"},
+            content=f"--{boundary}\r\nFalse--{boundary}--\r\n".encode())
+        assert response.status_code == 400
+        assert response.json()["errors"][0]["msg"].startswith("Malformed multipart body")
