@@ -23,6 +23,19 @@ def run_env(metadata):
 
 def _run(connection, metadata):
     context.configure(connection=connection, target_metadata=metadata, render_as_batch=True,
-                      compare_type=True)
+                      compare_type=True, include_object=_managed(metadata))
     with context.begin_transaction():
         context.run_migrations()
+
+
+def _managed(metadata):
+    """Autogenerate skips what ``metadata.info["unmanaged"]`` names (``table.column`` or an index name):
+    objects a migration made by hand that the models do not map, such as dialect-only columns."""
+    unmanaged = metadata.info.get("unmanaged", set())
+
+    def include(obj, name, type_, reflected, compare_to):
+        if type_ == "column":
+            return f"{obj.table.name}.{name}" not in unmanaged
+        return name not in unmanaged
+
+    return include

@@ -8,11 +8,13 @@ import time
 
 import anyio
 import connexion
+import orjson
 import flask
 import yaml
 from connexion.jsonifier import Jsonifier, JSONEncoder
 from connexion.middleware import MiddlewarePosition
 from connexion.middleware.main import ConnexionMiddleware
+from connexion.middleware.response_validation import ResponseValidationMiddleware
 from connexion.context import _operation
 from connexion.options import SwaggerUIOptions
 from starlette.exceptions import HTTPException
@@ -21,10 +23,10 @@ from starlette.middleware.cors import CORSMiddleware
 from models.session import Timeouts
 from server import errors, observability
 from server.operator import Operator
-from server.middleware import AccessLogMiddleware, DropNulMiddleware, body_limit_middleware
+from server.middleware import DropNulMiddleware, platform_middlewares
 from server.permissions import after_security, permission_middleware
 from server.resolver import HandlerResolver
-from server.ratelimit import Limiter, RateLimitHeadersMiddleware, rate_limit_middleware
+from server.ratelimit import Limiter
 from server.settings import Settings
 from server.validation import validator_map
 
@@ -51,7 +53,27 @@ def load_product(name):
     return module.PRODUCT
 
 
-COMPACT = Jsonifier(json, separators=(",", ":"), ensure_ascii=False, cls=JSONEncoder)
+_ENCODER = JSONEncoder()
+_ORJSON_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_NON_STR_KEYS
+
+
+class _FastJson:
+    """``json``-compatible ``dumps``/``loads`` for Connexion's jsonifier: orjson writes the compact UTF-8
+    text the stdlib would (``separators=(",", ":")``, ``ensure_ascii=False``) several times faster. Types
+    orjson does not know, and datetimes (whose text Connexion defines), go through Connexion's encoder;
+    anything orjson refuses (integers beyond 64 bits) falls back to the stdlib."""
+
+    @staticmethod
+    def dumps(data, **_kwargs):
+        try:
+            return orjson.dumps(data, default=_ENCODER.default, option=_ORJSON_OPTIONS).decode()
+        except orjson.JSONEncodeError:
+            return json.dumps(data, separators=(",", ":"), ensure_ascii=False, cls=JSONEncoder)
+
+    loads = staticmethod(json.loads)
+
+
+COMPACT = Jsonifier(_FastJson)
 
 
 def load_spec(product):
@@ -73,7 +95,8 @@ def create_app(name, settings=None):
     product.runtime.operator = operator = Operator(product, settings, metrics, spec.get("info") or {}, COMPACT)
 
     middlewares = after_security(
-        list(ConnexionMiddleware.default_middlewares),
+        [m for m in ConnexionMiddleware.default_middlewares
+         if settings.validate_responses or m is not ResponseValidationMiddleware],  # off: not in the way
         permission_middleware(product.authorize or (lambda token_info, needed: None)),
     )
     app = connexion.FlaskApp(
@@ -100,8 +123,9 @@ def create_app(name, settings=None):
     errors.install(app, product.render_error, COMPACT,
                    allow_for=lambda path: next((m for rx, m in allow_table if rx.match(path)), None))
 
-    app.add_middleware(rate_limit_middleware(lambda: product.runtime.limiter), MiddlewarePosition.BEFORE_ROUTING)
-    app.add_middleware(body_limit_middleware(settings.max_body_bytes), MiddlewarePosition.BEFORE_ROUTING)
+    edge, gate = platform_middlewares(limiter_ref=lambda: product.runtime.limiter,
+                                      max_bytes=settings.max_body_bytes, static_methods=static_path_methods(allow_table))
+    app.add_middleware(gate, MiddlewarePosition.BEFORE_ROUTING)
     app.add_middleware(DropNulMiddleware, MiddlewarePosition.BEFORE_CONTEXT)
     app.add_middleware(observability.telemetry_middleware(metrics), MiddlewarePosition.BEFORE_EXCEPTION)
     app.add_middleware(operator.middleware(), MiddlewarePosition.BEFORE_EXCEPTION)
@@ -114,9 +138,7 @@ def create_app(name, settings=None):
         allow_headers=["*"],
         expose_headers=["X-Request-ID", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "Retry-After"],
     )
-    app.add_middleware(AccessLogMiddleware, MiddlewarePosition.BEFORE_EXCEPTION)
-    app.add_middleware(RateLimitHeadersMiddleware, MiddlewarePosition.BEFORE_EXCEPTION)
-    app.add_middleware(static_path_methods(allow_table), MiddlewarePosition.BEFORE_ROUTING)
+    app.add_middleware(edge, MiddlewarePosition.BEFORE_EXCEPTION)
     app.app.before_request(_only_routed_operations)
     if product.configure:
         product.configure(app, settings)
@@ -153,23 +175,11 @@ def _only_routed_operations():
 
 def static_path_methods(table):
     """``PUT /profiles/verified`` must be 405, not a match for ``PUT /profiles/{id}``: a path that
-    equals a parameter-free spec path is answered 405 for the methods that path does not declare."""
+    equals a parameter-free spec path is answered 405 for the methods that path does not declare.
+    Returns (regex, allowed methods) for those paths (the gate middleware checks them)."""
     static = {rx.pattern: methods for rx, methods in table if "[^/]+" not in rx.pattern}
-    static = {re.compile(pattern): set(methods.split(", ")) | ({"HEAD"} if "GET" in methods else set())
-              for pattern, methods in static.items()}
-
-    class StaticPathMethods:
-        def __init__(self, app):
-            self.app = app
-
-        async def __call__(self, scope, receive, send):
-            if scope["type"] == "http" and scope["method"] != "OPTIONS":
-                for rx, methods in static.items():
-                    if rx.match(scope["path"]) and scope["method"] not in methods:
-                        raise HTTPException(405)
-            await self.app(scope, receive, send)
-
-    return StaticPathMethods
+    return [(re.compile(pattern), frozenset(methods.split(", ")) | ({"HEAD"} if "GET" in methods else set()))
+            for pattern, methods in static.items()]
 
 
 def _limiter(product, settings):

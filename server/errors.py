@@ -13,6 +13,7 @@ from connexion.exceptions import ProblemException
 from connexion.lifecycle import ConnexionResponse
 from sqlalchemy import exc as sa
 from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
 
 from models import errors as domain
 from server.validation import RequestValidationProblem
@@ -132,6 +133,9 @@ def normalize(exc):
         message = exc.detail or exc.title or REASONS.get(status, "Error")
         errors = [{"field": None, "location": "request", "message": message}] if status == 400 else []
         return ApiError(status, _kind_for(status), message, errors=errors, headers=dict(exc.headers or {}))
+    if isinstance(exc, MultiPartException):  # a malformed multipart body (starlette's parser refused it)
+        message = f"Malformed multipart body: {exc.message}"
+        return ApiError(400, "validation", message, errors=[{"field": None, "location": "body", "message": message}])
     if isinstance(exc, HTTPException):
         status = exc.status_code
         if status >= 500:

@@ -1,17 +1,31 @@
-"""Small ASGI middlewares every product uses: body-size limit, NUL removal and request logging."""
+"""The ASGI middlewares every product uses: the platform's per-request work folded into two layers
+(:func:`platform_middlewares`), and NUL removal after validation."""
 import logging
 import re
 import time
 
 from starlette.exceptions import HTTPException
 
+from server.errors import RateLimited
+from server.ratelimit import SCOPE_KEY as RATE_LIMIT_HEADERS
+
 access_log = logging.getLogger("server.access")
 
 
-def body_limit_middleware(max_bytes):
-    """Refuse bodies over ``max_bytes`` before anything buffers them (413 in the product's format)."""
+def platform_middlewares(*, limiter_ref, max_bytes, static_methods):
+    """The platform's own per-request work as two ASGI layers instead of one layer per concern (each
+    layer is an awaited call, a closure and a scope walk per request):
 
-    class BodyLimitMiddleware:
+    - ``Edge``, outside the error handlers, so that it sees every response, error responses included:
+      the counted request's ``X-RateLimit-*`` headers on whatever response leaves, and the access log line.
+    - ``Gate``, inside the error handlers and before routing, so that what it raises is rendered in the
+      product's format: rate limiting (429), the body-size limit (413 before anything buffers a body;
+      400 for a bad Content-Length) and 405 for methods a parameter-free spec path does not declare.
+
+    ``limiter_ref()`` returns the live :class:`server.ratelimit.Limiter` or None; ``static_methods`` is a
+    list of (compiled path regex, allowed methods) for the parameter-free spec paths."""
+
+    class Edge:
         def __init__(self, app):
             self.app = app
 
@@ -19,6 +33,52 @@ def body_limit_middleware(max_bytes):
             if scope["type"] != "http":
                 await self.app(scope, receive, send)
                 return
+            holder = scope[RATE_LIMIT_HEADERS] = {}
+            logging_on = access_log.isEnabledFor(logging.INFO)
+            started = time.perf_counter()
+            status = "-"
+
+            async def edge_send(message):
+                nonlocal status
+                if message["type"] == "http.response.start":
+                    status = message["status"]
+                    if holder:
+                        headers = list(message.get("headers", ()))
+                        present = {name.lower() for name, _ in headers}
+                        for key, value in holder.items():
+                            name = key.lower().encode()
+                            if name not in present:
+                                headers.append((name, value.encode()))
+                        message["headers"] = headers
+                await send(message)
+
+            try:
+                await self.app(scope, receive, edge_send)
+            finally:
+                if logging_on:
+                    access_log.info("%s %s %s %.1fms", scope["method"], scope["path"], status,
+                                    (time.perf_counter() - started) * 1000)
+
+    class Gate:
+        def __init__(self, app):
+            self.app = app
+
+        async def __call__(self, scope, receive, send):
+            if scope["type"] != "http":
+                await self.app(scope, receive, send)
+                return
+            method = scope["method"]
+            limiter = limiter_ref()
+            if limiter is not None and method != "OPTIONS":
+                holder = scope.get(RATE_LIMIT_HEADERS)
+                try:
+                    counted = await limiter.check(scope)
+                except RateLimited as exc:
+                    if holder is not None:
+                        holder.update(exc.headers)
+                    raise
+                if holder is not None:
+                    holder.update(counted)
             for name, value in scope.get("headers", ()):
                 if name == b"content-length":
                     try:
@@ -27,6 +87,11 @@ def body_limit_middleware(max_bytes):
                         raise HTTPException(400, "Invalid Content-Length header")
                     if too_big:
                         raise HTTPException(413)
+            if method != "OPTIONS":
+                path = scope["path"]
+                for rx, allowed in static_methods:
+                    if method not in allowed and rx.match(path):
+                        raise HTTPException(405)
             seen = 0
 
             async def limited_receive():
@@ -40,32 +105,7 @@ def body_limit_middleware(max_bytes):
 
             await self.app(scope, limited_receive, send)
 
-    return BodyLimitMiddleware
-
-
-class AccessLogMiddleware:
-    """One line per request: method, path, status, milliseconds."""
-
-    def __init__(self, app):
-        self.app = app
-
-    async def __call__(self, scope, receive, send):
-        if scope["type"] != "http" or not access_log.isEnabledFor(logging.INFO):
-            await self.app(scope, receive, send)
-            return
-        started = time.perf_counter()
-        status = {}
-
-        async def capture(message):
-            if message["type"] == "http.response.start":
-                status["code"] = message["status"]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, capture)
-        finally:
-            access_log.info("%s %s %s %.1fms", scope["method"], scope["path"], status.get("code", "-"),
-                            (time.perf_counter() - started) * 1000)
+    return Edge, Gate
 
 
 _ENCODED_NUL = re.compile(rb"%00")

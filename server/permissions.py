@@ -34,7 +34,8 @@ def permission_middleware(authorize):
             self.add_paths()
 
         def make_operation(self, operation):
-            return PermissionOperation(self.next_app, operation._operation.get("x-permissions", ()), authorize)
+            needed = operation._operation.get("x-permissions", ())
+            return PermissionOperation(self.next_app, needed, authorize) if needed else self.next_app
 
     class PermissionMiddleware(RoutedMiddleware):
         api_cls = PermissionAPI

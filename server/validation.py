@@ -243,6 +243,17 @@ class BodyValidator(JSONRequestBodyValidator):
         return body
 
 
+_PARAM_VALIDATORS = {}  # id(param) -> (param, validator): one per spec parameter, built at first use
+
+
+def _param_validator(param):
+    cached = _PARAM_VALIDATORS.get(id(param))
+    if cached is None or cached[0] is not param:
+        cached = _PARAM_VALIDATORS[id(param)] = (
+            param, Draft4Validator(param.get("schema", param), format_checker=FORMAT_CHECKER))
+    return cached[1]
+
+
 class ParamValidator(ParameterValidator):
     @staticmethod
     def _check(location, value, param):
@@ -253,8 +264,7 @@ class ParamValidator(ParameterValidator):
             if param.get("required"):
                 return [{"field": name, "location": location, "message": f"Missing {location} parameter '{name}'"}]
             return []
-        schema = param.get("schema", param)
-        validator = Draft4Validator(schema, format_checker=FORMAT_CHECKER)
+        validator = _param_validator(param)
         return [
             {"field": name, "location": location, "message": f"Invalid {location} parameter '{name}': {_describe(e)}",
              "value": value}

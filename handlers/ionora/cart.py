@@ -1,12 +1,12 @@
 """The signed-in user's cart."""
-from handlers.ionora.schemas import cart_items_out, summary_out
+from handlers.ionora.schemas import dump_cart_item, dump_summary
 from models.ionora import cart, database
 from server.validation import RequestValidationProblem
 
 
 def _snapshot(session, user):
     lines, summary = cart.view(session, user_id=user)
-    return {"items": cart_items_out.dump(lines), "summary": summary_out(summary)}
+    return {"items": dump_cart_item.many(lines), "summary": dump_summary(summary)}
 
 
 def add_cart_item(body, user):
@@ -22,8 +22,8 @@ def add_cart_item(body, user):
 
 
 def get_cart(user):
-    with database.unit_of_work() as uow:
-        return _snapshot(uow.session, user), 200
+    with database.reading() as session:
+        return _snapshot(session, user), 200
 
 
 def update_cart_item(id, body, user):

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from marshmallow import Schema, fields
 
-from handlers.fields import IsoZ
+from handlers.fields import IsoZ, dumper
 
 
 def money_str(value):
@@ -21,11 +21,15 @@ def money_num(value):
 
 
 class MoneyStr(fields.Field):
+    convert = staticmethod(money_str)
+
     def _serialize(self, value, attr, obj, **kwargs):
         return money_str(value)
 
 
 class MoneyNum(fields.Field):
+    convert = staticmethod(money_num)
+
     def _serialize(self, value, attr, obj, **kwargs):
         return money_num(value)
 
@@ -298,6 +302,10 @@ callback_requests_out = CallbackRequestOut(many=True)
 tracking_out = TrackingOut(many=True)
 products_out = ProductOut(many=True)
 cart_items_out = CartItemOut(many=True)
+# The hot reads (catalog and cart) dump plain rows with plans made once from the schemas above.
+dump_product = dumper(ProductOut())
+dump_cart_item = dumper(CartItemOut())
+dump_summary = dumper(SummaryOut())
 favorites_out = FavoriteOut(many=True)
 checkout_items_out = CheckoutItemOut(many=True)
 order_detail_out = OrderDetailOut()

@@ -1,12 +1,12 @@
 """The cart: one line per product, quantities checked against stock, and its summary."""
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Bundle, selectinload
 
 from models.base import utcnow
 from models.errors import NotFound, RuleViolation
 from models.ionora.catalog import get_product, resolve_external
-from models.ionora.entities import CartItem
+from models.ionora.entities import CartItem, Product
 from models.ionora.money import summarize
 from models.ionora.users import as_uuid
 
@@ -27,8 +27,20 @@ def summary_of(cart_lines):
     return summarize([(line.product.final_price, line.quantity) for line in cart_lines])
 
 
+# What the cart shows of each line and its product: the view selects these columns, no ORM objects.
+LINE_VIEW = (CartItem.id, CartItem.quantity, CartItem.added_at,
+             Bundle("product", Product.id, Product.name, Product.description, Product.category, Product.final_price,
+                    Product.images, Product.stock_quantity))
+
+
+_VIEW = (select(*LINE_VIEW).join(Product, Product.id == CartItem.product_id)
+         .where(CartItem.user_id == bindparam("user_id"))
+         .order_by(CartItem.added_at.desc(), CartItem.id))
+
+
 def view(session, *, user_id):
-    found = lines(session, user_id=user_id)
+    """The cart as rows (``id``, ``quantity``, ``added_at``, ``product.*``), newest first, and its summary."""
+    found = session.execute(_VIEW, {"user_id": as_uuid(user_id)}).all()
     return found, summary_of(found)
 
 

@@ -1,14 +1,15 @@
 """The product catalog: public browsing and search, and the administrators' product management."""
+import functools
 from decimal import Decimal
 
-from sqlalchemy import desc, func, literal_column, or_, select
+from sqlalchemy import bindparam, desc, func, literal_column, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from models.errors import Conflict, InvalidInput, NotFound, RuleViolation
-from models.ionora.entities import SEARCH_DOCUMENT, Product
+from models.ionora.entities import SEARCH_VECTOR, Product
 from models.ionora.money import round2
 from models.ionora.users import BLANK, as_uuid
-from models.paging import order_by, page_query
+from models.paging import Paged, order_by, page_rows
 
 NOT_FOUND = "Product not found."
 UNRESOLVED = "Unable to resolve product for cart."
@@ -18,43 +19,74 @@ SORTS = {
     "price_asc": (Product.price.asc(), Product.created_at.desc(), Product.id),
     "price_desc": (Product.price.desc(), Product.created_at.desc(), Product.id),
 }
+# What a product response shows: the public reads select these columns and build no ORM objects.
+COLUMNS = (Product.id, Product.name, Product.description, Product.price, Product.discount_percentage,
+           Product.final_price, Product.category, Product.stock_quantity, Product.images, Product.specifications,
+           Product.is_active, Product.created_at, Product.updated_at)
 EDITABLE = ("external_id", "name", "description", "price", "discount_percentage", "category", "stock_quantity", "images",
             "specifications", "is_active")
 
 
 def list_products(session, *, page, limit, sort=None, category=None, min_price=None, max_price=None):
-    """Active products, one page; ``min_price``/``max_price`` bound the price after discount."""
-    stmt = select(Product).where(Product.is_active.is_(True))
-    if category is not None:
-        stmt = stmt.where(Product.category == category)
-    if min_price is not None:
-        stmt = stmt.where(Product.final_price >= Decimal(str(min_price)))
-    if max_price is not None:
-        stmt = stmt.where(Product.final_price <= Decimal(str(max_price)))
-    stmt = order_by(stmt, sort, SORTS, default="latest")
-    return page_query(session, stmt, page=page, limit=limit)
+    """Active products, one page of rows (:data:`COLUMNS`); ``min_price``/``max_price`` bound the price
+    after discount. The total is exact up to ``models.paging.ESTIMATE_FROM`` products, estimated above."""
+    filters = {"category": category,
+               "min_price": None if min_price is None else Decimal(str(min_price)),
+               "max_price": None if max_price is None else Decimal(str(max_price))}
+    params = {name: value for name, value in filters.items() if value is not None}
+    query = _listing(sort if sort in SORTS else "latest", *(value is not None for value in filters.values()))
+    return page_rows(session, query, params, page=page, limit=limit,
+                     count_key=("ionora.products", category, min_price, max_price))
+
+
+@functools.cache
+def _listing(sort, by_category, by_min_price, by_max_price):
+    """The listing statement for one sort and set of filters, built once (values are bound per request)."""
+    stmt = select(*COLUMNS).where(Product.is_active.is_(True))
+    if by_category:
+        stmt = stmt.where(Product.category == bindparam("category"))
+    if by_min_price:
+        stmt = stmt.where(Product.final_price >= bindparam("min_price", type_=Product.final_price.type))
+    if by_max_price:
+        stmt = stmt.where(Product.final_price <= bindparam("max_price", type_=Product.final_price.type))
+    return Paged(order_by(stmt, sort, SORTS, default="latest"))
 
 
 def search_products(session, *, q):
-    """Full-text search over name and description: PostgreSQL ranks with ``plainto_tsquery``;
-    elsewhere every word must appear (case-insensitively) in the name or the description."""
+    """Rows (:data:`COLUMNS`) matching a full-text search over name and description: PostgreSQL
+    matches the stored search vector with ``plainto_tsquery`` and ranks by ``ts_rank``; elsewhere every
+    word must appear (case-insensitively) in the name or the description."""
     q = (q or "").strip(BLANK)
     if not q:
         raise InvalidInput("Search query parameter 'q' is required.")
-    stmt = select(Product).where(Product.is_active.is_(True))
     if session.get_bind().dialect.name == "postgresql":
-        document = literal_column(SEARCH_DOCUMENT.replace("(name", "(products.name")
-                                  .replace("(description", "(products.description"))
-        query = func.plainto_tsquery("english", q)
-        stmt = stmt.where(document.op("@@")(query)).order_by(desc(func.ts_rank(document, query)),
-                                                             Product.created_at.desc(), Product.id)
-    else:
-        for word in q.split()[:10]:
-            pattern = "%" + word.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            stmt = stmt.where(or_(func.lower(Product.name).like(pattern, escape="\\"),
-                                  func.lower(func.coalesce(Product.description, "")).like(pattern, escape="\\")))
-        stmt = stmt.order_by(Product.created_at.desc(), Product.id)
-    return list(session.scalars(stmt.limit(SEARCH_LIMIT)))
+        return session.execute(_FULL_TEXT, {"q": q}).all()
+    stmt = select(*COLUMNS).where(Product.is_active.is_(True))
+    for word in q.split()[:10]:
+        pattern = "%" + word.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        stmt = stmt.where(or_(func.lower(Product.name).like(pattern, escape="\\"),
+                              func.lower(func.coalesce(Product.description, "")).like(pattern, escape="\\")))
+    return session.execute(stmt.order_by(Product.created_at.desc(), Product.id).limit(SEARCH_LIMIT)).all()
+
+
+def _full_text():
+    vector, query = literal_column(SEARCH_VECTOR), func.plainto_tsquery("english", bindparam("q"))
+    return (select(*COLUMNS).where(Product.is_active.is_(True), vector.op("@@")(query))
+            .order_by(desc(func.ts_rank(vector, query)), Product.created_at.desc(), Product.id)
+            .limit(SEARCH_LIMIT))
+
+
+_FULL_TEXT = _full_text()
+_FIND = select(*COLUMNS).where(Product.id == bindparam("id"), Product.is_active.is_(True))
+
+
+def find_product(session, *, product_id):
+    """One active product as a row (:data:`COLUMNS`), for showing; NotFound otherwise."""
+    key = as_uuid(product_id)
+    row = session.execute(_FIND, {"id": key}).first() if key else None
+    if row is None:
+        raise NotFound(NOT_FOUND)
+    return row
 
 
 def get_product(session, *, product_id, active_only=True, lock=False):
