@@ -61,3 +61,15 @@ def test_every_spec_operation_resolves_to_a_handler(product):
         if not callable(handler):
             unresolved.append(f"{method} {route}: handlers.{product}.{name} is not callable")
     assert not unresolved, "spec operations without a handler:\n" + "\n".join(unresolved)
+
+
+class TestUnavailableIsDocumented:
+    """Every operation that can reach the database documents the platform's 503 (busy or unreachable
+    database, with ``Retry-After``), so generated clients know to retry; the operator operations that
+    never touch it (index, liveness, metrics) and readiness (its own 503) are the exceptions."""
+
+    @pytest.mark.parametrize("product", implemented_products())
+    def test_every_operation_lists_503(self, product):
+        missing = [f"{method} {route}" for method, route, operation in spec_operations(product)
+                   if "Operations" not in operation.get("tags", []) and "503" not in operation["responses"]]
+        assert missing == []
