@@ -167,52 +167,6 @@ class Limiter:
             self._next_probe = time.monotonic() + self.retry_interval
 
 
+# Where the platform middleware keeps the counted request's headers until the response leaves
+# (server/middleware.py).
 SCOPE_KEY = "ratelimit.headers"
-
-
-def rate_limit_middleware(limiter_ref):
-    """ASGI middleware class that counts the request (inside the error handlers, so that its 429 is
-    rendered in the product's format); ``limiter_ref()`` returns the live :class:`Limiter` or ``None``."""
-
-    class RateLimitMiddleware:
-        def __init__(self, app):
-            self.app = app
-
-        async def __call__(self, scope, receive, send):
-            limiter = limiter_ref()
-            if scope["type"] == "http" and limiter is not None and scope["method"] != "OPTIONS":
-                holder = scope.get(SCOPE_KEY)
-                try:
-                    headers = await limiter.check(scope)
-                except RateLimited as exc:
-                    if holder is not None:
-                        holder.update(exc.headers)
-                    raise
-                if holder is not None:
-                    holder.update(headers)
-            await self.app(scope, receive, send)
-
-    return RateLimitMiddleware
-
-
-class RateLimitHeadersMiddleware:
-    """Outermost: adds the counted request's ``X-RateLimit-*`` headers to whatever response leaves,
-    error responses included."""
-
-    def __init__(self, app):
-        self.app = app
-
-    async def __call__(self, scope, receive, send):
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        holder = scope[SCOPE_KEY] = {}
-
-        async def send_with_headers(message):
-            if message["type"] == "http.response.start" and holder:
-                present = {name.lower() for name, _ in message.get("headers", ())}
-                extra = [(k.lower().encode(), v.encode()) for k, v in holder.items() if k.lower().encode() not in present]
-                message["headers"] = list(message.get("headers", ())) + extra
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
