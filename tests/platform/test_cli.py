@@ -43,6 +43,18 @@ def free_port():
         return sock.getsockname()[1]
 
 
+def first_answer(process, url, timeout=60):
+    """GET ``url`` once the server ``process`` listens (it must not exit first)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return httpx.get(url, timeout=2)
+        except httpx.TransportError:
+            assert time.monotonic() < deadline, "server did not start"
+            assert process.poll() is None, process.stdout.read()
+            time.sleep(0.3)
+
+
 def usage_error(capsys, *argv):
     with pytest.raises(SystemExit) as exited:
         main(list(argv))
@@ -208,15 +220,7 @@ class TestServe:
         process = subprocess.Popen([sys.executable, "-m", "server", "serve", "looking", "--port", str(port)],
                                    env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    response = httpx.get(f"http://127.0.0.1:{port}/profiles", timeout=2)
-                    break
-                except httpx.TransportError:
-                    assert time.monotonic() < deadline, "server did not start"
-                    assert process.poll() is None, process.stdout.read()
-                    time.sleep(0.3)
+            response = first_answer(process, f"http://127.0.0.1:{port}/profiles")
             assert response.status_code == 200
             assert len(response.json()) == 6
             login = httpx.post(f"http://127.0.0.1:{port}/auth/login",
@@ -233,15 +237,7 @@ class TestServe:
                                    env={**env, "LOOKING_PORT": str(port)}, cwd=cwd, stdout=subprocess.PIPE,
                                    stderr=subprocess.STDOUT, text=True)
         try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    response = httpx.get(f"http://127.0.0.1:{port}/openapi.json", timeout=2)
-                    break
-                except httpx.TransportError:
-                    assert time.monotonic() < deadline, "server did not start"
-                    assert process.poll() is None, process.stdout.read()
-                    time.sleep(0.3)
+            response = first_answer(process, f"http://127.0.0.1:{port}/openapi.json")
             assert response.status_code == 200
         finally:
             process.terminate()

@@ -29,25 +29,8 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def group_members(pgid):
-    """Pids of every live process in process group ``pgid``."""
-    found = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as fh:
-                fields = fh.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[2]) == pgid and fields[0] != "Z":
-            found.append(int(entry))
-    return found
-
-
-def workers(server):
-    """Pids of serve's worker processes (its children, less multiprocessing's resource tracker)."""
-    found = []
+def live_processes():
+    """(pid, stat fields after the command name, cmdline) of every live process."""
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -58,9 +41,19 @@ def workers(server):
                 cmdline = fh.read()
         except OSError:
             continue
-        if int(fields[1]) == server.process.pid and fields[0] != "Z" and b"resource_tracker" not in cmdline:
-            found.append(int(entry))
-    return sorted(found)
+        if fields[0] != "Z":
+            yield int(entry), fields, cmdline
+
+
+def group_members(pgid):
+    """Pids of every live process in process group ``pgid``."""
+    return [pid for pid, fields, _ in live_processes() if int(fields[2]) == pgid]
+
+
+def workers(server):
+    """Pids of serve's worker processes (its children, less multiprocessing's resource tracker)."""
+    return sorted(pid for pid, fields, cmdline in live_processes()
+                  if int(fields[1]) == server.process.pid and b"resource_tracker" not in cmdline)
 
 
 def json_body_post(product):
