@@ -12,8 +12,7 @@ import sys
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
-import yaml
-
+import openapi
 from contracts.specs import OPENAPI, spec_path
 
 ENDPOINTS = OPENAPI / "endpoints"
@@ -64,7 +63,7 @@ def documented(product):
 
 def spec_operations(product):
     """{(METHOD, normalised path with the server's base path)} for every operation in the spec."""
-    spec = yaml.safe_load(spec_path(product).read_text())
+    spec = openapi.load(product)
     servers = spec.get("servers") or []
     prefix = urlparse(servers[0].get("url", "")).path.rstrip("/") if servers else ""
     return {

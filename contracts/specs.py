@@ -14,16 +14,30 @@ LINT_CONFIG = Path(__file__).resolve().parent / "lint"
 
 
 def spec_path(product):
-    return OPENAPI / f"{product}.yaml"
+    """The product's contract as one file, for the tools that read files (linters, SDK and docs
+    generators, Schemathesis): ``build/openapi/<product>.yaml``, the bundle :func:`openapi.load` makes
+    (the document the app serves), rewritten whenever a source file is newer."""
+    source = openapi.spec_path(product)
+    if not source.exists():
+        return source
+    out = BUILD / "openapi" / f"{product}.yaml"
+    newest = max(f.stat().st_mtime_ns for f in openapi.source_files(product))
+    if not out.exists() or out.stat().st_mtime_ns < newest:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = out.with_name(f".{out.name}.{os.getpid()}")
+        tmp.write_text(openapi.dump(openapi.load(product)), encoding="utf-8")
+        os.replace(tmp, out)
+    return out
 
 
 def products_with_specs(names=()):
     """The products named on the command line, or every openapi/<product>.yaml; exits if one has no spec."""
     if not names:
         return sorted(p.stem for p in OPENAPI.glob("*.yaml") if "." not in p.stem)
-    missing = [n for n in names if not spec_path(n).exists()]
+    missing = [n for n in names if not openapi.spec_path(n).exists()]
     if missing:
-        sys.exit(f"no spec for {', '.join(missing)}: expected {', '.join(str(spec_path(n)) for n in missing)}")
+        sys.exit(f"no spec for {', '.join(missing)}: expected "
+                 f"{', '.join(str(openapi.spec_path(n)) for n in missing)}")
     return list(names)
 
 

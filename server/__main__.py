@@ -6,6 +6,7 @@ import logging
 import sys
 from dataclasses import dataclass, replace
 
+import openapi
 from server.app import PRODUCTS, ProductNotImplemented, load_product
 from server.observability import configure_logging
 from server.settings import Settings, SettingsError
@@ -244,13 +245,12 @@ RULE_TEXT = {
 
 def admin_rule_violations(product, values):
     """What is wrong with an administrator's fields by the product's own spec schema ([] when nothing)."""
-    import yaml
     from jsonschema import Draft4Validator
 
     rules = ADMIN_RULES.get(product.name)
     if rules is None:
         return []
-    components = yaml.safe_load(product.spec_path.read_text())["components"]
+    components = openapi.load(product.name)["components"]
     schema = {"$ref": f"#/components/schemas/{rules.schema}", "components": components}
     instance = {prop: values[option] for prop, option in rules.fields.items()}
     problems = []

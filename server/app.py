@@ -8,25 +8,25 @@ import time
 
 import anyio
 import connexion
-import orjson
 import flask
-import yaml
-from connexion.jsonifier import Jsonifier, JSONEncoder
+import orjson
+from connexion.context import _operation
+from connexion.jsonifier import JSONEncoder, Jsonifier
 from connexion.middleware import MiddlewarePosition
 from connexion.middleware.main import ConnexionMiddleware
 from connexion.middleware.response_validation import ResponseValidationMiddleware
-from connexion.context import _operation
 from connexion.options import SwaggerUIOptions
 from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
 
+import openapi
 from models.session import Timeouts
 from server import errors, observability
-from server.operator import Operator
 from server.middleware import DropNulMiddleware, platform_middlewares
+from server.operator import Operator
 from server.permissions import after_security, permission_middleware
-from server.resolver import HandlerResolver
 from server.ratelimit import Limiter
+from server.resolver import HandlerResolver
 from server.settings import Settings
 from server.validation import validator_map
 
@@ -77,8 +77,7 @@ COMPACT = Jsonifier(_FastJson)
 
 
 def load_spec(product):
-    with open(product.spec_path) as fh:
-        return yaml.safe_load(fh)
+    return openapi.load(product.name)
 
 
 def create_app(name, settings=None):

@@ -8,10 +8,10 @@ import re
 import socket
 
 import pytest
-import yaml
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import create_engine
 
+import openapi
 from contracts.specs import implemented_products
 from server import observability
 from server.errors import ApiError
@@ -50,7 +50,7 @@ def operator(put):
 
 
 def spec_of(put):
-    return yaml.safe_load(put.product.spec_path.read_text())
+    return openapi.load(put.product.name)
 
 
 class TestIndex:
