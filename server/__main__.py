@@ -22,6 +22,7 @@ examples:
   python -m server db upgrade looking         migrate Looking's database
   python -m server seed                       demo data and accounts (development only)
   python -m server create-admin ionora --username "Ops" --email ops@example.com
+  python -m server jobs run invare --now 2030-01-01T00:00:00Z
   python -m server COMMAND --help             a command's options and examples
 
 configuration comes from the environment (README: Configuration), e.g. LOOKING_DATABASE_URL.""",
@@ -33,6 +34,25 @@ examples:
   LOOKING_PORT=8001 IONORA_PORT=8002 python -m server serve
 
 products not implemented yet are skipped with a message.""",
+    "jobs": """\
+examples:
+  python -m server jobs list                  every product's periodic jobs
+  python -m server jobs run diora             run all of Diora's jobs once, now
+  python -m server jobs run invare --job escrow-expiry --now 2030-01-01T00:00:00Z
+
+serve runs every job on its schedule (serve --no-jobs does not); jobs are safe to run by hand at the
+same time.""",
+    "list": """\
+examples:
+  python -m server jobs list
+  python -m server jobs list invare""",
+    "run": """\
+examples:
+  python -m server jobs run diora
+  python -m server jobs run invare --job escrow-expiry --job tender-expiry
+  python -m server jobs run invare --now 2030-01-01T00:00:00Z   as of that moment (ISO 8601; UTC when no offset)
+
+exit status 1 when a job failed (the log says why), 2 for an unknown product or job.""",
     "db": """\
 examples:
   python -m server db upgrade                 migrate every product
@@ -93,6 +113,7 @@ def build_parser():
     serve.add_argument("--host", default="127.0.0.1", help="interface to bind (default: %(default)s)")
     serve.add_argument("--workers", type=int, default=1, help="processes per product (default: 1)")
     serve.add_argument("--no-seed", action="store_true", help="do not load demo data into a new database")
+    serve.add_argument("--no-jobs", action="store_true", help="do not run the products' periodic jobs")
 
     db = command(commands, "db", "database schema (Alembic)")
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="DB_COMMAND")
@@ -104,6 +125,15 @@ def build_parser():
 
     seed = command(commands, "seed", "load demo data (idempotent) and print the demo accounts")
     seed.add_argument("products", nargs="*", metavar="PRODUCT", type=product_name, help=products_help)
+
+    jobs = command(commands, "jobs", "periodic jobs: list them, or run them once")
+    jobs_commands = jobs.add_subparsers(dest="jobs_command", required=True, metavar="JOBS_COMMAND")
+    jobs_list = command(jobs_commands, "list", "the products' jobs and their schedules")
+    jobs_list.add_argument("products", nargs="*", metavar="PRODUCT", type=product_name, help=products_help)
+    jobs_run = command(jobs_commands, "run", "run a product's jobs once (migrates first)")
+    jobs_run.add_argument("product", metavar="PRODUCT", type=product_name)
+    jobs_run.add_argument("--job", action="append", metavar="NAME", help="only this job (repeatable)")
+    jobs_run.add_argument("--now", type=moment, metavar="ISO", help="run as of this moment (default: now)")
 
     admin = command(commands, "create-admin", "create the product's most privileged account")
     admin.add_argument("product", metavar="PRODUCT", type=product_name)
@@ -131,11 +161,49 @@ def main(argv=None):
             return seed(args)
         if args.command == "create-admin":
             return create_admin(args)
+        if args.command == "jobs":
+            return jobs_command(args)
     except SettingsError as exc:
         for line in str(exc).splitlines():
             print(f"{PROG}: {line}", file=sys.stderr)
         return USAGE_ERROR
     return USAGE_ERROR
+
+
+def moment(value):
+    """argparse type: an ISO 8601 moment."""
+    from server.jobs import parse_moment
+
+    try:
+        return parse_moment(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 moment: {value!r} (e.g. 2030-01-01T00:00:00Z)") from None
+
+
+def jobs_command(args):
+    from server import jobs
+
+    if args.jobs_command == "list":
+        for product in implemented(args.products):
+            for job in product.jobs:
+                print(f"{product.name} {job.name}  every {job.every:g} s  {job.description}")
+            if not product.jobs:
+                print(f"{product.name}: no jobs")
+        return 0
+    products = implemented([args.product])
+    if not products:
+        return 1
+    product = products[0]
+    try:
+        selected = jobs.select(product, args.job)
+    except jobs.UnknownJob as exc:
+        print(f"{PROG} jobs run: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+    migrate(product)
+    results = jobs.run_once(product, product.database, selected, now=args.now)
+    for name, summary, error in results:
+        print(f"{product.name} {name}: {error or summary}")
+    return 1 if any(error for _, _, error in results) else 0
 
 
 def implemented(names):
@@ -338,9 +406,17 @@ def serve_products(args):
         port = args.port or product.port
         base = f"http://{args.host}:{port}{product.base_path}"
         print(f"{product.title}: {base}  (docs {base}/docs, spec {base}/openapi.json)", flush=True)
-    from server import runner
+    from server import jobs, runner
 
-    return runner.serve(products, host=args.host, port=args.port, workers=args.workers)
+    scheduler = None
+    if not args.no_jobs and any(product.jobs for product in products):
+        scheduler = jobs.Scheduler(products, lambda product: Settings.from_env(product.name).database_url)
+        scheduler.start()
+    try:
+        return runner.serve(products, host=args.host, port=args.port, workers=args.workers)
+    finally:
+        if scheduler is not None:
+            scheduler.stop()
 
 
 if __name__ == "__main__":

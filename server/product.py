@@ -20,6 +20,7 @@ class Product:
     configure: Callable | None = None     # (app, settings) -> None: integrations, extra routes
     seed: Callable | None = None          # (session, settings) -> list of (who, username, password)
     create_admin: Callable | None = None  # (session, username, email, password) -> object
+    jobs: tuple = ()                      # server.jobs.Job: periodic work, run by serve and the CLI
     warm_up: Callable | None = None       # () -> None: slow first-use work, done at start-up in each worker
     runtime: SimpleNamespace = field(default_factory=SimpleNamespace)  # settings, limiter, integrations
 

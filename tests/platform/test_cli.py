@@ -81,7 +81,7 @@ class TestUnknownNames:
         code, err = usage_error(capsys, "frobnicate")
         assert code == 2
         assert "error: argument COMMAND: invalid choice: 'frobnicate' (choose from 'serve', 'db', 'seed', " \
-               "'create-admin')" in err
+               "'jobs', 'create-admin')" in err
 
     def test_an_unknown_db_command_exits_2(self, capsys):
         code, err = usage_error(capsys, "db", "upgrad")
@@ -94,9 +94,20 @@ class TestUnknownNames:
         assert "invare: skipped (invare is not implemented yet)" in result.stderr
 
 
+class TestJobs:
+    def test_an_unknown_job_exits_2_naming_the_jobs_there_are(self, capsys):
+        assert main(["jobs", "run", "looking", "--job", "nightly"]) == 2
+        assert "jobs run: looking has no job 'nightly' (its jobs: none)" in capsys.readouterr().err
+
+    def test_a_moment_that_is_not_iso_8601_exits_2(self, capsys):
+        code, err = usage_error(capsys, "jobs", "run", "looking", "--now", "tomorrow")
+        assert code == 2
+        assert "argument --now: not an ISO 8601 moment: 'tomorrow' (e.g. 2030-01-01T00:00:00Z)" in err
+
+
 class TestHelp:
     @pytest.mark.parametrize("argv", [(), ("serve",), ("db",), ("db", "upgrade"), ("db", "revision"), ("seed",),
-                                      ("create-admin",)], ids=lambda argv: " ".join(argv) or "main")
+                                      ("jobs",), ("jobs", "list"), ("jobs", "run"), ("create-admin",)], ids=lambda argv: " ".join(argv) or "main")
     def test_every_command_has_help_with_examples(self, capsys, argv):
         with pytest.raises(SystemExit) as exited:
             main([*argv, "--help"])
