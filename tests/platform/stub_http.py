@@ -2,6 +2,7 @@
 
 ``StubServer(answer)`` records every request as a :class:`Call` and replies with ``answer(call)``,
 which returns ``(status, body)`` or ``(status, body, headers)``; a dict or list body is sent as JSON.
+An exception in ``answer`` (a failed assertion about the request) is kept in ``errors`` and answered 599.
 Start it once per module (``with StubServer(...) as stub``) and ``reset()`` it between tests.
 """
 import json
@@ -16,7 +17,7 @@ class Call:
     method: str
     path: str                # as sent, still percent-encoded
     query: dict
-    headers: dict = field(repr=False)
+    headers: dict = field(repr=False)      # names in lower case
     body: bytes = field(repr=False)
 
     @property
@@ -32,6 +33,7 @@ class StubServer:
     def __init__(self, answer):
         self.answer = answer
         self.calls = []
+        self.errors = []
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
@@ -48,6 +50,7 @@ class StubServer:
     def reset(self, answer=None):
         with self._lock:
             self.calls.clear()
+            self.errors.clear()
         if answer is not None:
             self.answer = answer
 
@@ -58,11 +61,16 @@ class StubServer:
     def _record_and_answer(self, handler):
         url = urlsplit(handler.path)
         length = int(handler.headers.get("Content-Length") or 0)
-        call = Call(handler.command, url.path, parse_qs(url.query), dict(handler.headers),
+        call = Call(handler.command, url.path, parse_qs(url.query), {k.lower(): v for k, v in handler.headers.items()},
                     handler.rfile.read(length))
         with self._lock:
             self.calls.append(call)
-        status, body, *rest = self.answer(call)
+        try:
+            status, body, *rest = self.answer(call)
+        except Exception as exc:
+            with self._lock:
+                self.errors.append(exc)
+            status, body, rest = 599, repr(exc), []
         headers = rest[0] if rest else {}
         if isinstance(body, (dict, list)):
             body, headers = json.dumps(body).encode(), {"Content-Type": "application/json", **headers}
