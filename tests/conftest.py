@@ -19,7 +19,7 @@ os.environ.setdefault("BCRYPT_ROUNDS", "4")
 os.environ["DATA_DIR"] = tempfile.mkdtemp(prefix="product-apis-data-")
 os.environ["RATE_LIMITS"] = "off"
 os.environ["APP_ENV"] = "test"
-for _name in ("SMTP_HOST", "GEOCODER_URL", "REDIS_URL"):
+for _name in ("SMTP_HOST", "GEOCODER_URL", "REDIS_URL", "FIREBASE_CREDENTIALS", "GOOGLE_CLIENT_ID"):
     os.environ.pop(_name, None)
 
 import pytest  # noqa: E402
