@@ -24,11 +24,17 @@ The real API, as EdfaPay documents its Checkout integration:
 
 The three hashes are computed here and nowhere else: :func:`initiate_hash`, :func:`status_hash`,
 :func:`callback_hash`.
+
+With the fake, a checkout can also be paid from a shell (same data directory and EDFAPAY_* as the app)::
+
+    python -m integrations.edfapay complete <transaction_ref> [--fail]   # prints the form body to POST
 """
+import argparse
 import hashlib
 import hmac
 import logging
 import os
+import sys
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -220,7 +226,8 @@ class _Callbacks:
             log.warning("edfapay callback for order %s with a wrong hash", order_id)
             raise CallbackSignatureInvalid("The callback signature is invalid.", field="hash")
         currency = fields.get("currency") or self.config.currency
-        return Callback(order_id=order_id, trans_id=trans_id, status=_outcome(fields.get("result"), fields.get("status")),
+        outcome = _outcome(fields.get("result"), fields.get("status"))
+        return Callback(order_id=order_id, trans_id=trans_id, status=outcome,
                         amount=parse_amount(fields.get("amount"), currency), currency=currency,
                         action=fields.get("action", ""), result=fields.get("result", ""),
                         raw_status=fields.get("status", ""), decline_reason=fields.get("decline_reason", ""))
@@ -366,3 +373,20 @@ def gateway_from_config(config):
 def gateway_from_env(env=None, *, production=False, data_dir=None, public_base_url=""):
     return gateway_from_config(EdfaPayConfig.from_env(env, production=production, data_dir=data_dir,
                                                       public_base_url=public_base_url))
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m integrations.edfapay",
+                                     description="Settle or decline a checkout of the offline EdfaPay fake.")
+    parser.add_argument("command", choices=["complete"])
+    parser.add_argument("transaction_ref")
+    parser.add_argument("--fail", action="store_true", help="decline the payment instead of settling it")
+    args = parser.parse_args(argv)
+    config = EdfaPayConfig.from_env({**os.environ, "EDFAPAY_MODE": "fake"})
+    done = FakeEdfaPay(config).complete(args.transaction_ref, outcome="failed" if args.fail else "paid")
+    print(done.webhook.body.decode())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

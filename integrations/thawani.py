@@ -21,11 +21,17 @@ The real API, as Thawani documents it:
 
 A Thawani webhook only *names* a session: believe nothing in it. :func:`parse_webhook` takes the session
 id out, and the handler asks :meth:`retrieve_session` what really happened (status and amount).
+
+With the fake, a session can also be paid from a shell (same data directory as the app)::
+
+    python -m integrations.thawani complete checkout_XXXX [--fail]   # prints the webhook body to POST
 """
+import argparse
 import json
 import logging
 import os
 import secrets
+import sys
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -78,7 +84,7 @@ class ThawaniConfig:
     publishable_key: str = ""
     base_url: str = HOSTS["uat"]
     timeout: float = 10.0
-    public_base_url: str = ""             # the fake's checkout page lives on the app: <public_base_url>/payments/fake/...
+    public_base_url: str = ""             # the fake's checkout page is <public_base_url>/payments/fake/...
     data_dir: Path | None = None          # the fake's records: <data_dir>/fake-payments/thawani/
 
     @classmethod
@@ -286,3 +292,20 @@ def gateway_from_config(config):
 def gateway_from_env(env=None, *, production=False, data_dir=None, public_base_url=""):
     return gateway_from_config(ThawaniConfig.from_env(env, production=production, data_dir=data_dir,
                                                       public_base_url=public_base_url))
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m integrations.thawani",
+                                     description="Pay or fail a session of the offline Thawani fake.")
+    parser.add_argument("command", choices=["complete"])
+    parser.add_argument("session_id")
+    parser.add_argument("--fail", action="store_true", help="cancel the session instead of paying it")
+    args = parser.parse_args(argv)
+    done = FakeThawani(ThawaniConfig(mode="fake", data_dir=settings.default_data_dir())).complete(
+        args.session_id, outcome="failed" if args.fail else "paid")
+    print(done.webhook.body.decode())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

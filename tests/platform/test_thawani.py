@@ -268,3 +268,11 @@ class TestFake:
     def test_validates_like_the_real_one(self, tmp_path):
         with pytest.raises(InvalidPaymentRequest):
             create(fake(tmp_path), amount=Decimal("0.05"))
+
+
+def test_a_person_can_complete_a_fake_session_from_the_shell(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("DATA_DIR", str(tmp_path))
+    session = create(fake(tmp_path))
+    assert thawani.main(["complete", session.session_id]) == 0
+    assert parse_webhook(capsys.readouterr().out) == session.session_id
+    assert fake(tmp_path).retrieve_session(session.session_id).payment_status == "paid"
