@@ -200,10 +200,10 @@ class StripeConfig:
             retries = int(env.get("STRIPE_MAX_RETRIES") or 2)
         except ValueError:
             raise ConfigurationError("STRIPE_TIMEOUT must be seconds and STRIPE_MAX_RETRIES a whole number") from None
-        values = dict(mode=mode, secret_key=secret_key, webhook_secret=webhook_secret,
-                      api_base=(env.get("STRIPE_API_BASE") or "").rstrip("/") or None, timeout=timeout,
-                      max_network_retries=max(retries, 0), data_dir=data_dir,
-                      public_base_url=(env.get("STRIPE_FAKE_BASE_URL") or public_base_url or "").rstrip("/"))
+        values = {"mode": mode, "secret_key": secret_key, "webhook_secret": webhook_secret,
+                  "api_base": (env.get("STRIPE_API_BASE") or "").rstrip("/") or None, "timeout": timeout,
+                  "max_network_retries": max(retries, 0), "data_dir": data_dir,
+                  "public_base_url": (env.get("STRIPE_FAKE_BASE_URL") or public_base_url or "").rstrip("/")}
         return cls(**{**values, **overrides})
 
 
@@ -304,9 +304,10 @@ def provider_error(exc, action):
         message = exc.user_message or "The card was declined."
     else:
         message = UNAVAILABLE if retriable else REFUSED
+    code = exc.code or getattr(exc.error, "code", None)
     log.warning("stripe %s failed (%s %s, code %s, request %s): %s", action, type(exc).__name__, status,
-                exc.code, exc.request_id, exc.user_message or exc)
-    return PaymentProviderError(message, retriable=retriable, code=exc.code, status=status,
+                code, exc.request_id, exc.user_message or exc)
+    return PaymentProviderError(message, retriable=retriable, code=code, status=status,
                                 detail=exc.user_message or str(exc), request_id=exc.request_id)
 
 

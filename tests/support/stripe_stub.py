@@ -5,6 +5,7 @@ are recorded decoded into nested dicts and lists (values stay strings, as on the
 
     with StripeStub("sk_test_123") as stub:          # stub.base_url -> STRIPE_API_BASE
         ...
+        stub.reset()                                 # between tests sharing one stub
         stub.requests[-1].params                     # {"line_items": [{"quantity": "2", ...}], ...}
         stub.fail(402, "card_error", "card_declined", "Your card was declined.")   # the next request
         stub.hang = True                             # accept requests and never answer (client timeouts)
@@ -54,19 +55,23 @@ def _id(prefix, length=24):
 class StripeStub:
     def __init__(self, api_key):
         self.api_key = api_key
-        self.requests = []
-        self.objects = {}
-        self.failures = []
-        self.hang = False
         self._release = threading.Event()
+        self.reset()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.01},
+                                        daemon=True)
 
     @property
     def base_url(self):
         host, port = self._server.server_address
         return f"http://{host}:{port}"
+
+    def reset(self):
+        """Forget requests, objects and pending failures; answer again (one stub can serve many tests)."""
+        self._release.set()
+        self._release = threading.Event()
+        self.requests, self.objects, self.failures, self.hang = [], {}, [], False
 
     def fail(self, status, error_type="api_error", code=None, message="Something went wrong.", times=1):
         """Answer the next ``times`` requests with Stripe's error body ``{"error": {type, code, message}}``."""
@@ -153,7 +158,8 @@ class StripeStub:
                 body = self.rfile.read(length).decode() if length else url.query
                 stub.requests.append(Recorded(self.command, url.path, decode_form(body), dict(self.headers)))
                 if stub.hang:
-                    stub._release.wait(30)
+                    release = stub._release
+                    release.wait(30)
                     return
                 if self.headers.get("Authorization") != f"Bearer {stub.api_key}":
                     return self._send(401, {"error": {"type": "invalid_request_error",
