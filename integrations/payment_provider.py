@@ -38,12 +38,16 @@ NO_DECIMALS = {"CLP", "ISK", "JPY", "KRW", "UGX", "VND", "XAF", "XOF"}
 RECORD_ID = re.compile(r"[A-Za-z0-9_-]{1,100}")
 
 
+RETRY_AFTER = 5  # seconds a caller waits before retrying when a provider is unavailable
+
+
 class PaymentProviderError(UpstreamFailure):
     def __init__(self, provider, detail, *, unavailable=False, status=None):
         super().__init__(PROVIDER_UNAVAILABLE if unavailable else PROVIDER_FAILED, code="payment_provider")
         self.provider = provider
         self.detail = detail
         self.unavailable = unavailable
+        self.retry_after = RETRY_AFTER if unavailable else None  # 503 with Retry-After, not 502
         self.status = status
 
     def __str__(self):

@@ -61,6 +61,7 @@ class PaymentProviderError(UpstreamFailure):
     def __init__(self, message, *, retriable, code=None, status=None, detail=None, request_id=None):
         super().__init__(message, code=code)
         self.retriable = retriable
+        self.retry_after = 5 if retriable else None  # 503 with Retry-After, not 502
         self.status = status
         self.detail = detail or message
         self.request_id = request_id

@@ -39,4 +39,8 @@ class Forbidden(DomainError):
 
 
 class UpstreamFailure(DomainError):
-    """An outside provider (payments, mail, geocoding) failed; nothing was changed."""
+    """An outside provider (payments, mail, geocoding) failed; nothing was changed. With
+    ``retry_after`` (seconds) the provider is only unavailable for now (timeout, unreachable, 5xx,
+    rate limited): the caller is told to retry then (503) rather than that the provider failed (502)."""
+
+    retry_after = None

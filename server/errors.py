@@ -111,6 +111,9 @@ def database_retry_after(exc):
 
 
 def normalize(exc):
+    if isinstance(exc, domain.UpstreamFailure) and exc.retry_after is not None:
+        return ApiError(503, "upstream_unavailable", exc.message, code=exc.code, details=exc.details,
+                        retry_after=exc.retry_after)
     if isinstance(exc, domain.DomainError):
         status, kind = next(v for k, v in DOMAIN_STATUS.items() if isinstance(exc, k))
         return ApiError(status, kind, exc.message, field=exc.field, code=exc.code, details=exc.details,

@@ -53,7 +53,7 @@ def render_error(error):
         return {"message": "Authentication token missing."}
     if error.kind.startswith("auth_") and error.status == 401:
         return {"message": error.message if error.message in AUTH_MESSAGES else "Invalid token."}
-    if error.status >= 500 and error.kind not in ("upstream", "unavailable"):
+    if error.status >= 500 and error.kind not in ("upstream", "upstream_unavailable", "unavailable"):
         return {"message": "Internal server error."}
     if error.kind in ("route_not_found", "method_not_allowed", "too_large", "unsupported_media_type"):
         return {"message": ROUTE_MESSAGES.get(error.status, error.message)}

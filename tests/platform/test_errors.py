@@ -125,3 +125,25 @@ class TestNulCharacters:
         response = client.post("/profiles", headers={**make.headers("add"), "Content-Type": "application/json"},
                                content=raw)
         assert response.json()["profile"]["details"]["name"] == "Zoë"
+
+
+class TestProviderErrors:
+    """A provider that failed is a 502; one that is only unavailable for now is a 503 with Retry-After."""
+
+    def test_a_provider_failure_is_502(self):
+        from models.errors import UpstreamFailure
+        from server.errors import normalize
+
+        error = normalize(UpstreamFailure("The payment provider refused the request."))
+        assert (error.status, error.kind, error.retry_after) == (502, "upstream", None)
+
+    def test_an_unavailable_provider_is_503_with_retry_after(self):
+        from integrations.payment_provider import PaymentProviderError
+        from integrations.stripe_payments import PaymentProviderError as StripeError
+        from server.errors import normalize
+
+        thawani = normalize(PaymentProviderError("thawani", "timed out", unavailable=True))
+        stripe = normalize(StripeError("Stripe is unavailable.", retriable=True))
+        assert (thawani.status, thawani.kind, thawani.retry_after) == (503, "upstream_unavailable", 5)
+        assert (stripe.status, stripe.retry_after) == (503, 5)
+        assert normalize(StripeError("Your card was declined.", retriable=False)).status == 502
