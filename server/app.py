@@ -22,6 +22,7 @@ from starlette.middleware.cors import CORSMiddleware
 import openapi
 from models.session import Timeouts
 from server import errors, observability
+from server.bodylimits import BodyLimits
 from server.middleware import DropNulMiddleware, platform_middlewares
 from server.operator import Operator
 from server.permissions import after_security, permission_middleware
@@ -87,6 +88,7 @@ def create_app(name, settings=None):
 
     product.runtime.settings = settings
     product.runtime.limiter = _limiter(product, settings)
+    product.runtime.body_limits = BodyLimits.from_spec(spec, product.base_path, settings.max_body_bytes)
     product.database.bind(settings.database_url, timeouts=Timeouts(
         connect=settings.db_connect_timeout, statement=settings.db_statement_timeout, lock=settings.db_lock_timeout))
     product.runtime.metrics = metrics = observability.Metrics(name)
@@ -123,7 +125,8 @@ def create_app(name, settings=None):
                    allow_for=lambda path: next((m for rx, m in allow_table if rx.match(path)), None))
 
     edge, gate = platform_middlewares(limiter_ref=lambda: product.runtime.limiter,
-                                      max_bytes=settings.max_body_bytes, static_methods=static_path_methods(allow_table))
+                                      body_limits_ref=lambda: product.runtime.body_limits,
+                                      static_methods=static_path_methods(allow_table))
     app.add_middleware(gate, MiddlewarePosition.BEFORE_ROUTING)
     app.add_middleware(DropNulMiddleware, MiddlewarePosition.BEFORE_CONTEXT)
     app.add_middleware(observability.telemetry_middleware(metrics), MiddlewarePosition.BEFORE_EXCEPTION)

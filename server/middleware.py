@@ -12,18 +12,21 @@ from server.ratelimit import SCOPE_KEY as RATE_LIMIT_HEADERS
 access_log = logging.getLogger("server.access")
 
 
-def platform_middlewares(*, limiter_ref, max_bytes, static_methods):
+def platform_middlewares(*, limiter_ref, body_limits_ref, static_methods):
     """The platform's own per-request work as two ASGI layers instead of one layer per concern (each
     layer is an awaited call, a closure and a scope walk per request):
 
     - ``Edge``, outside the error handlers, so that it sees every response, error responses included:
       the counted request's ``X-RateLimit-*`` headers on whatever response leaves, and the access log line.
     - ``Gate``, inside the error handlers and before routing, so that what it raises is rendered in the
-      product's format: rate limiting (429), the body-size limit (413 before anything buffers a body;
-      400 for a bad Content-Length) and 405 for methods a parameter-free spec path does not declare.
+      product's format: rate limiting (429), the body-size limit of the operation the request is for
+      (413 before anything buffers a body: a larger ``Content-Length`` at once, a chunked body the moment
+      it passes the limit; 400 for a bad Content-Length) and 405 for methods a parameter-free spec path
+      does not declare.
 
-    ``limiter_ref()`` returns the live :class:`server.ratelimit.Limiter` or None; ``static_methods`` is a
-    list of (compiled path regex, allowed methods) for the parameter-free spec paths."""
+    ``limiter_ref()`` returns the live :class:`server.ratelimit.Limiter` or None; ``body_limits_ref()`` the
+    live :class:`server.bodylimits.BodyLimits`; ``static_methods`` is a list of (compiled path regex,
+    allowed methods) for the parameter-free spec paths."""
 
     class Edge:
         def __init__(self, app):
@@ -79,6 +82,7 @@ def platform_middlewares(*, limiter_ref, max_bytes, static_methods):
                     raise
                 if holder is not None:
                     holder.update(counted)
+            max_bytes = body_limits_ref().limit_for(method, scope["path"])
             for name, value in scope.get("headers", ()):
                 if name == b"content-length":
                     try:

@@ -4,8 +4,10 @@ Connexion's stock validators stop at the first JSON-schema error and report it a
 subclasses collect every error with its location and raise :class:`RequestValidationProblem`, which
 each product's error registry renders in its own format.
 """
+import functools
 import json
 import re
+import tempfile
 
 from connexion.exceptions import BadRequestProblem, ExtraParameterProblem, UnsupportedMediaTypeProblem
 from connexion.json_schema import Draft4RequestValidator
@@ -16,6 +18,7 @@ from connexion.validators.form_data import FormDataValidator, MultiPartFormDataV
 from connexion.utils import is_null, is_nullable
 from jsonschema import Draft4Validator
 from starlette.datastructures import Headers
+from starlette.formparsers import MultiPartParser
 
 from server.formats import FORMAT_CHECKER
 
@@ -305,8 +308,96 @@ class FormValidator(_NamedExtraFields, FormDataValidator):
     pass
 
 
+class _FormKeepingParser(MultiPartParser):
+    """Starlette's multipart parser, handing the parsed form (its spooled files) to ``keep``."""
+
+    def __init__(self, headers, stream, *, keep):
+        super().__init__(headers, stream)
+        self._keep = keep
+
+    async def parse(self):
+        form = await super().parse()
+        self._keep.append(form)
+        return form
+
+
 class MultipartValidator(_NamedExtraFields, MultiPartFormDataValidator):
-    pass
+    """Validates a multipart body without holding it in memory.
+
+    Connexion's validator keeps every message of the body in a list to replay it to the handler, so a
+    50 MB upload would sit in memory whole. This one writes the raw body to a temporary file as it
+    arrives (in memory up to :attr:`SPOOL_BYTES`, on disk beyond), feeds the same chunks to Starlette's
+    parser (which spools each file part likewise and keeps other fields under 1 MiB), and replays the
+    body from the file. The parsed form's files are closed once validated. The body limit is the gate's
+    (``server.middleware``): its receive raises 413 as soon as the body passes the operation's limit.
+    A chunked body is read like any other and then gets its Content-Length (Werkzeug reads no chunked
+    body), and a missing body is judged by what arrived, not by a missing Content-Length."""
+
+    SPOOL_BYTES = 1024 * 1024
+    REPLAY_CHUNK = 64 * 1024
+
+    async def wrap_receive(self, receive, *, scope):
+        spool = tempfile.SpooledTemporaryFile(max_size=self.SPOOL_BYTES)
+        self._forms = []
+        try:
+            chunks = self._spooled(receive, spool)
+            first = b""
+            async for first in chunks:  # skip empty messages; an empty body ends the stream here
+                if first:
+                    break
+            if first:
+                parsed = await self._parse(_prepend(first, chunks), scope=scope)
+                async for _ in chunks:  # whatever the parser left unread still belongs to the body
+                    pass
+                self._validate(parsed)
+            elif self._required:
+                raise RequestValidationProblem([
+                    {"field": None, "location": "body", "message": "Request body is required"}])
+        except BaseException:
+            spool.close()
+            raise
+        finally:
+            for form in self._forms:
+                await form.close()
+        size = spool.tell()
+        if "content-length" not in Headers(scope=scope):
+            scope = _with_length(scope, size)
+        spool.seek(0)
+        return self._replay(spool, size, receive), scope
+
+    @property
+    def _form_parser_cls(self):
+        return functools.partial(_FormKeepingParser, keep=self._forms)
+
+    @staticmethod
+    async def _spooled(receive, spool):
+        more_body = True
+        while more_body:
+            message = await receive()
+            if message["type"] != "http.request":
+                break
+            chunk = message.get("body", b"")
+            spool.write(chunk)
+            more_body = message.get("more_body", False)
+            yield chunk
+
+    def _replay(self, spool, size, receive):
+        async def replay():
+            if spool.closed:
+                return await receive()
+            chunk = spool.read(self.REPLAY_CHUNK)
+            more_body = spool.tell() < size
+            if not more_body:
+                spool.close()
+            return {"type": "http.request", "body": chunk, "more_body": more_body}
+
+        return replay
+
+
+async def _prepend(first, chunks):
+    yield first
+    async for chunk in chunks:
+        yield chunk
 
 
 def validator_map():
