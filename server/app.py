@@ -21,7 +21,7 @@ from starlette.middleware.cors import CORSMiddleware
 
 import openapi
 from models.session import Timeouts
-from server import errors, observability
+from server import errors, observability, realtime
 from server.bodylimits import BodyLimits
 from server.middleware import DropNulMiddleware, platform_middlewares
 from server.operator import Operator
@@ -128,6 +128,9 @@ def create_app(name, settings=None):
                                       body_limits_ref=lambda: product.runtime.body_limits,
                                       static_methods=static_path_methods(allow_table))
     app.add_middleware(gate, MiddlewarePosition.BEFORE_ROUTING)
+    if product.realtime:  # outermost of the platform's layers: /socket.io/ never reaches the API's
+        product.runtime.realtime = realtime.Hub(product, product.realtime, settings, metrics, json=_FastJson)
+        app.add_middleware(product.runtime.realtime.middleware(), MiddlewarePosition.BEFORE_EXCEPTION)
     app.add_middleware(DropNulMiddleware, MiddlewarePosition.BEFORE_CONTEXT)
     app.add_middleware(observability.telemetry_middleware(metrics), MiddlewarePosition.BEFORE_EXCEPTION)
     app.add_middleware(operator.middleware(), MiddlewarePosition.BEFORE_EXCEPTION)

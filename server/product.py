@@ -22,6 +22,7 @@ class Product:
     create_admin: Callable | None = None  # (session, username, email, password) -> object
     jobs: tuple = ()                      # server.jobs.Job: periodic work, run by serve and the CLI
     warm_up: Callable | None = None       # () -> None: slow first-use work, done at start-up in each worker
+    realtime: object | None = None        # server.realtime.Realtime: Socket.IO at /socket.io/ on the same port
     runtime: SimpleNamespace = field(default_factory=SimpleNamespace)  # settings, limiter, integrations
 
     @property

@@ -29,7 +29,7 @@ from multiprocessing.connection import wait
 
 import uvicorn
 
-from server import observability
+from server import observability, realtime
 from server.settings import Settings
 
 log = logging.getLogger("server.runner")
@@ -56,7 +56,16 @@ def serve(products, *, host, port=None, workers=1):
 
 # -- one process -----------------------------------------------------------------------------------
 
-class _Server(uvicorn.Server):
+class _Draining(uvicorn.Server):
+    """Closes this process's Socket.IO clients first when it stops: their long-polls end at once and
+    the clients reconnect, to another worker, by themselves."""
+
+    async def shutdown(self, sockets=None):
+        await realtime.close_all()
+        await super().shutdown(sockets=sockets)
+
+
+class _Server(_Draining):
     """A uvicorn server that leaves signals to the runner (several servers share one loop)."""
 
     @contextlib.contextmanager
@@ -83,7 +92,7 @@ async def _serve_together(options):
 
 # -- several worker processes per product ----------------------------------------------------------
 
-class _WorkerServer(uvicorn.Server):
+class _WorkerServer(_Draining):
     """Tells the supervisor once it serves (a worker that dies before that cannot start at all)."""
 
     def __init__(self, config, ready):

@@ -86,6 +86,8 @@ class Settings(BaseSettings):
     rate_limit_scale: float = setting(1.0, "RATE_LIMIT_SCALE", gt=0)
     redis_url: str | None = setting(None, "REDIS_URL")
     rate_limit_key_prefix: str = setting("rl", "RATE_LIMIT_PREFIX")   # Redis keys: <prefix>:<product>:...
+    # Socket.IO across workers (with REDIS_URL): Redis channel <prefix>-<product>
+    socketio_channel_prefix: str = setting("socketio", "SOCKETIO_CHANNEL_PREFIX")
 
     # --- integrations
     storage_dir: Path = setting(None, "{PRODUCT}_STORAGE_DIR")    # default: <data_dir>/uploads/<product>
