@@ -31,15 +31,15 @@ import inspect
 import logging
 import time
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 from urllib.parse import parse_qs
 
 import socketio
-from socketio.exceptions import ConnectionRefusedError as Refused
 from prometheus_client import Gauge
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
+from socketio.exceptions import ConnectionRefusedError as Refused
 
 from models.errors import DomainError
 from server.errors import RateLimited
