@@ -34,6 +34,7 @@ class Login:
 
 
 LOGINS = {
+    "diora": Login("/auth/login", lambda a: {"username": a.username, "password": a.password}),
     "looking": Login("/auth/login", lambda a: {"username": a.username, "password": a.password}),
     "ionora": Login("/auth/login", lambda a: {"email": a.email, "password": a.password}),
 }

@@ -109,6 +109,12 @@ class LocalStorage:
         tmp.replace(target)
         return relative
 
+    def delete(self, relative):
+        """Remove the file at ``relative`` if it is there."""
+        target = self.path(relative)
+        if target is not None:
+            target.unlink(missing_ok=True)
+
     def path(self, relative):
         """The file for ``relative``, or None when it does not exist or escapes the root."""
         try:

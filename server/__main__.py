@@ -300,6 +300,7 @@ class AdminRules:
 
 
 ADMIN_RULES = {
+    "diora": AdminRules("SignupRequest", {"username": "username", "email": "email", "password": "password"}),
     "looking": AdminRules("UserCreate", {"username": "username", "email": "email", "password": "password"}),
     "ionora": AdminRules("RegisterRequest", {"full_name": "username", "email": "email", "password": "password"}),
 }

@@ -126,7 +126,8 @@ def create_app(name, settings=None):
 
     edge, gate = platform_middlewares(limiter_ref=lambda: product.runtime.limiter,
                                       body_limits_ref=lambda: product.runtime.body_limits,
-                                      static_methods=static_path_methods(allow_table))
+                                      static_methods=static_path_methods(allow_table),
+                                      slash_tolerant=[rx for rx, _ in allow_table] if product.trailing_slash else ())
     app.add_middleware(gate, MiddlewarePosition.BEFORE_ROUTING)
     if product.realtime:  # outermost of the platform's layers: /socket.io/ never reaches the API's
         product.runtime.realtime = realtime.Hub(product, product.realtime, settings, metrics, json=_FastJson)

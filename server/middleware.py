@@ -12,7 +12,7 @@ from server.ratelimit import SCOPE_KEY as RATE_LIMIT_HEADERS
 access_log = logging.getLogger("server.access")
 
 
-def platform_middlewares(*, limiter_ref, body_limits_ref, static_methods):
+def platform_middlewares(*, limiter_ref, body_limits_ref, static_methods, slash_tolerant=()):
     """The platform's own per-request work as two ASGI layers instead of one layer per concern (each
     layer is an awaited call, a closure and a scope walk per request):
 
@@ -26,7 +26,10 @@ def platform_middlewares(*, limiter_ref, body_limits_ref, static_methods):
 
     ``limiter_ref()`` returns the live :class:`server.ratelimit.Limiter` or None; ``body_limits_ref()`` the
     live :class:`server.bodylimits.BodyLimits`; ``static_methods`` is a list of (compiled path regex,
-    allowed methods) for the parameter-free spec paths."""
+    allowed methods) for the parameter-free spec paths. ``slash_tolerant`` (the spec paths' regexes, for
+    a product whose clients add a trailing slash) makes ``Gate`` route ``/api/post/`` as ``/api/post``
+    before anything else sees the path (rate limits, body limits, 405s, routing); paths that are not spec
+    paths (``/api/docs/``) keep their slash."""
 
     class Edge:
         def __init__(self, app):
@@ -71,6 +74,8 @@ def platform_middlewares(*, limiter_ref, body_limits_ref, static_methods):
                 await self.app(scope, receive, send)
                 return
             method = scope["method"]
+            if slash_tolerant:
+                _drop_trailing_slash(scope, slash_tolerant)
             limiter = limiter_ref()
             if limiter is not None and method != "OPTIONS":
                 holder = scope.get(RATE_LIMIT_HEADERS)
@@ -110,6 +115,17 @@ def platform_middlewares(*, limiter_ref, body_limits_ref, static_methods):
             await self.app(scope, limited_receive, send)
 
     return Edge, Gate
+
+
+def _drop_trailing_slash(scope, spec_paths):
+    path = scope["path"]
+    if len(path) > 1 and path.endswith("/"):
+        bare = path.rstrip("/")
+        if bare and any(rx.match(bare) for rx in spec_paths):
+            scope["path"] = bare
+            raw = scope.get("raw_path")
+            if raw:
+                scope["raw_path"] = raw.rstrip(b"/")
 
 
 _ENCODED_NUL = re.compile(rb"%00")

@@ -17,6 +17,7 @@ class Product:
     render_error: Callable                # ApiError -> dict
     authorize: Callable | None = None     # (token_info, needed) -> AuthProblem | None
     rate_rules: tuple = ()
+    trailing_slash: bool = False          # True: /x/ is routed as /x for every spec path (Diora's clients)
     configure: Callable | None = None     # (app, settings) -> None: integrations, extra routes
     seed: Callable | None = None          # (session, settings) -> list of (who, username, password)
     create_admin: Callable | None = None  # (session, username, email, password) -> object

@@ -1,0 +1,1 @@
+"""Diora: handlers per area (``operationId: <area>.<function>`` → ``handlers.diora.<area>.<function>``)."""

@@ -1,0 +1,4 @@
+"""Diora's tables, one module per area. A new area adds its module and one import line here."""
+from models.diora.tables import users  # noqa: F401
+from models.diora.tables import notifications  # noqa: F401
+from models.diora.tables import promotions  # noqa: F401

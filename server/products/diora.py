@@ -1,0 +1,189 @@
+"""Diora wired into the platform: the error body, bearer tokens with account standing, roles, rate
+limits, storage, and the realtime hook other code publishes through."""
+import datetime as dt
+import inspect
+import logging
+from types import SimpleNamespace
+
+import anyio
+import flask
+
+from handlers.fields import iso_z
+from integrations.storage import LocalStorage
+from models.diora import database, standing
+from models.diora import seed as seed_data
+from models.ids import is_object_id
+from server import tokens
+from server.errors import AuthProblem
+from server.permissions import forbidden
+from server.product import Product
+from server.ratelimit import Rule
+
+log = logging.getLogger("server.diora")
+
+TOKEN_TTL = dt.timedelta(days=30)
+WINDOW = 15 * 60
+
+# The reference's rate-limit table. Every request counts against ``general``; the others add a
+# tighter limit for their paths. An area whose operation belongs to a class adds its path prefix here.
+GENERAL_RULE = Rule("general", 100, WINDOW)
+AUTH_RULE = Rule("auth", 5, WINDOW, prefixes=("/api/auth",))
+UPLOAD_RULE = Rule("upload", 10, WINDOW, prefixes=("/api/upload", "/api/user/upload-image",
+                                                   "/api/user/request-promotion"), methods=("POST", "PUT"))
+ADMIN_RULE = Rule("admin", 50, WINDOW, prefixes=("/api/admin",))
+MESSAGING_RULE = Rule("messaging", 30, 60, prefixes=("/api/message/messages",), methods=("POST",))
+RATE_LIMITED = "Rate limit exceeded. Please try again later."
+
+# The reference's error codes. A domain error carries its code (``NotFound("Product not found",
+# code=PRODUCT_NOT_FOUND)``); render_error puts it in the body as ``code``.
+INVALID_TOKEN = "AUTH_001"
+ACCESS_DENIED = "AUTH_002"
+USER_NOT_FOUND = "USER_001"
+ACCOUNT_SUSPENDED = "USER_002"
+PRODUCT_NOT_FOUND = "PROD_001"
+ORDER_NOT_FOUND = "ORD_001"
+CART_EMPTY = "CART_001"
+
+ROLE_REFUSALS = {
+    "admin": "Access denied. Admin privileges required.",
+    "shop": "Access denied. Shop owners only.",
+    "user": "Access denied. Only regular users can do this.",
+}
+ROUTE_MESSAGES = {404: "Route not found", 405: "Method not allowed", 413: "Request body too large"}
+TOKEN_MESSAGES = {"No token provided", "Invalid token", "Token has expired", "User not found"}
+
+
+def render_error(error):
+    """Every Diora error: ``{"status": false, "message", "code"?}``; validation adds ``errors``
+    (``[{field, location, message}]``) and ``field``; a domain error's ``details`` (text) or extra
+    fields (a dict); 429 and 503 add ``retryAfter`` (seconds, as ``Retry-After``)."""
+    body = {"status": False, "message": error.message}
+    if error.kind == "validation":
+        body["errors"] = [{"field": e.get("field"), "location": e.get("location") or "body", "message": e["message"]}
+                          for e in error.errors or []]
+        if error.field:
+            body["field"] = error.field
+    elif error.kind == "auth_missing":
+        body.update(message="No token provided", code=INVALID_TOKEN)
+    elif error.kind.startswith("auth_") and error.status == 401:
+        body.update(message=error.message if error.message in TOKEN_MESSAGES else "Invalid token", code=INVALID_TOKEN)
+    elif error.kind.startswith("auth_") or error.kind == "forbidden":
+        body["code"] = error.code or ACCESS_DENIED
+    elif error.kind == "rate_limited":
+        body.update(message=RATE_LIMITED, retryAfter=error.retry_after)
+    elif error.kind == "unavailable" and error.retry_after is not None:
+        body["retryAfter"] = error.retry_after
+    elif error.status >= 500:
+        body["message"] = "Internal server error"
+    elif error.kind in ("route_not_found", "method_not_allowed", "too_large"):
+        body["message"] = ROUTE_MESSAGES[error.status]
+    elif error.code:
+        body["code"] = error.code
+    if error.field and error.kind in ("invalid", "rule", "conflict"):
+        body["field"] = error.field
+    if isinstance(error.details, str):
+        body["details"] = error.details
+    elif isinstance(error.details, dict):
+        body.update({k: iso_z(v) if isinstance(v, dt.datetime) else v for k, v in error.details.items()
+                     if k not in ("status", "message")})
+    return body
+
+
+async def bearer_info(token):
+    """Connexion's bearer check. The token (HS256, ``{id, sub}``, 30 days) must verify (else 401
+    ``AUTH_001``); its account is then read by primary key on every request: gone is 401, banned or
+    suspended is 403 ``USER_002`` with the reason (a suspension whose end has passed is lifted here,
+    written back, and the request goes on). Returns ``{sub, id, type}``; handlers get ``user`` (the id)."""
+    try:
+        claims = tokens.decode(PRODUCT.runtime.settings.jwt_secret, token)
+    except tokens.TokenError as exc:
+        expired = exc.name == "TokenExpiredError"
+        raise AuthProblem(401, "expired" if expired else "invalid", "Token has expired" if expired else "Invalid token")
+    user_id = claims.get("id") or claims.get("sub")
+    if not is_object_id(user_id):
+        raise AuthProblem(401, "invalid", "Invalid token")
+    state = await anyio.to_thread.run_sync(account_standing, user_id)
+    if state is None:
+        raise AuthProblem(401, "invalid", "User not found")
+    refusal = standing.refusal(state)
+    if refusal is not None:
+        raise AuthProblem(403, "permission", refusal.message, {"code": refusal.code, **refusal.details})
+    return {"sub": user_id, "id": user_id, "type": state.type}
+
+
+# Connexion inspects the bearer function's signature on every request: hand it the answer ready-made.
+bearer_info.__signature__ = inspect.signature(bearer_info)
+
+
+def account_standing(user_id):
+    """The account's access state (None when it is gone), a lapsed suspension lifted and written back."""
+    with database.reading() as session:
+        state = standing.access_state(session, user_id)
+    if state is not None and standing.suspension_lapsed(state):
+        with database.unit_of_work() as uow:
+            standing.lift_lapsed_suspension(uow.session, user_id)
+            uow.commit()
+        state = SimpleNamespace(**dict(state._mapping, status="active", suspended_until=None, suspension_reason=None))
+    return state
+
+
+def authorize(token_info, needed):
+    """``x-permissions`` on an operation lists the account types that may call it (any one of them);
+    anyone else is refused with 403 ``AUTH_002``."""
+    if token_info.get("type") in needed:
+        return None
+    message = ROLE_REFUSALS.get(needed[0]) if len(needed) == 1 else f"Access denied. Requires: {', '.join(needed)}."
+    return forbidden(message or "Access denied.", {"code": ACCESS_DENIED})
+
+
+def issue_token(user_id):
+    """A bearer token for ``user_id``: ``{id, sub}`` (the original's ``id``, the platform's ``sub``), 30 days."""
+    token, _ = tokens.issue(PRODUCT.runtime.settings.jwt_secret, {"id": user_id, "sub": user_id}, TOKEN_TTL)
+    return token
+
+
+def publish(user_ids, event, payload):
+    """Send ``event`` with ``payload`` to every connection of each of ``user_ids``; call it after the
+    commit. A no-op until the realtime server is installed as ``PRODUCT.runtime.realtime`` (an object
+    with ``publish(user_ids: list[str], event: str, payload: dict)``, callable from a worker thread);
+    a delivery failure is logged, never raised into the request."""
+    realtime = getattr(PRODUCT.runtime, "realtime", None)
+    targets = list(dict.fromkeys(u for u in user_ids if u))
+    if realtime is None or not targets:
+        return
+    try:
+        realtime.publish(targets, event, payload)
+    except Exception:
+        log.exception("realtime: publishing %s to %d users failed", event, len(targets))
+
+
+def public_url(path):
+    """An absolute URL on this API: ``DIORA_PUBLIC_URL`` when set, else the address the caller used."""
+    base = PRODUCT.runtime.settings.public_url or flask.request.host_url
+    return base.rstrip("/") + path
+
+
+def configure(app, settings):
+    runtime = PRODUCT.runtime
+    runtime.storage = LocalStorage(settings.storage_dir)
+    runtime.realtime = None  # the messaging area installs the Socket.IO server here
+
+    @app.app.get("/")
+    def root():  # the original's liveness text, outside /api
+        return "API is running", 200, {"Content-Type": "text/plain; charset=utf-8"}
+
+
+PRODUCT = Product(
+    name="diora",
+    title="Diora",
+    port=5010,
+    base_path="/api",
+    database=database,
+    render_error=render_error,
+    authorize=authorize,
+    rate_rules=(GENERAL_RULE, AUTH_RULE, UPLOAD_RULE, ADMIN_RULE, MESSAGING_RULE),
+    trailing_slash=True,
+    configure=configure,
+    seed=seed_data.seed,
+    create_admin=seed_data.create_admin,
+)
