@@ -6,6 +6,11 @@ Paths are compared with parameter names erased (``/users/{id}`` == ``/users/{use
 path of the spec's first server URL (``/api``) is prefixed to the spec's paths. Looking documents
 optional path segments (note ``optional path segments: /profiles/:limit?/:skip?``): every prefix of
 the optional segments must be routed.
+
+A product built area by area lists the areas still under way in ``openapi/endpoints/<product>.pending``:
+one documented path prefix per line (``/api/post`` covers ``/api/post/...``), ``#`` comments. Their
+operations are not counted as missing yet; each area removes its lines when its operations land (the drift
+test refuses a pending prefix whose operations are already in the spec).
 """
 import re
 import sys
@@ -61,6 +66,23 @@ def documented(product):
     return rows
 
 
+def pending_file(product):
+    return ENDPOINTS / f"{product}.pending"
+
+
+def pending(product):
+    """The documented path prefixes whose area is still being built (none without a .pending file)."""
+    path = pending_file(product)
+    if not path.exists():
+        return []
+    lines = (line.split("#", 1)[0].strip() for line in path.read_text().splitlines())
+    return [line for line in lines if line]
+
+
+def is_pending(doc, prefixes):
+    return any(doc.path == p or doc.path.startswith(p.rstrip("/") + "/") for p in prefixes)
+
+
 def spec_operations(product):
     """{(METHOD, normalised path with the server's base path)} for every operation in the spec."""
     spec = openapi.load(product)
@@ -74,10 +96,23 @@ def spec_operations(product):
     }
 
 
+def routed(doc, in_spec):
+    return all((doc.method, v) in in_spec for v in doc.variants())
+
+
 def missing(product):
-    """Documented operations the spec does not route (every variant must be there)."""
+    """Documented operations the spec does not route (every variant must be there), leaving out the
+    areas still pending."""
     in_spec = spec_operations(product)
-    return [doc for doc in documented(product) if not all((doc.method, v) in in_spec for v in doc.variants())]
+    prefixes = pending(product)
+    return [doc for doc in documented(product) if not routed(doc, in_spec) and not is_pending(doc, prefixes)]
+
+
+def stale_pending(product):
+    """Pending prefixes with a documented operation the spec already routes: the area has landed."""
+    in_spec = spec_operations(product)
+    docs = documented(product)
+    return [p for p in pending(product) if any(routed(doc, in_spec) for doc in docs if is_pending(doc, [p]))]
 
 
 def main(argv=None):
@@ -86,12 +121,14 @@ def main(argv=None):
     total = covered = 0
     for product in products:
         docs = documented(product)
-        gaps = missing(product) if spec_path(product).exists() else docs
+        waiting = [doc for doc in docs if is_pending(doc, pending(product))] if spec_path(product).exists() else []
+        gaps = missing(product) + waiting if spec_path(product).exists() else docs
         total += len(docs)
         covered += len(docs) - len(gaps)
         where = f"openapi/{product}.yaml" if spec_path(product).exists() else "no spec yet"
-        print(f"{product}: {len(docs) - len(gaps)}/{len(docs)} documented operations in {where}")
-        for doc in gaps if spec_path(product).exists() else ():
+        note = f" ({len(waiting)} in areas still under way)" if waiting else ""
+        print(f"{product}: {len(docs) - len(gaps)}/{len(docs)} documented operations in {where}{note}")
+        for doc in missing(product) if spec_path(product).exists() else ():
             print(f"  missing: {doc}")
     print(f"documented operations in specs: {covered}/{total}")
     return 0
