@@ -71,9 +71,10 @@ def render_error(error):
         body["code"] = error.code or ACCESS_DENIED
     elif error.kind == "rate_limited":
         body.update(message=RATE_LIMITED, retryAfter=error.retry_after)
-    elif error.kind == "unavailable" and error.retry_after is not None:
-        body["retryAfter"] = error.retry_after
-    elif error.status >= 500:
+    elif error.kind in ("unavailable", "upstream_unavailable"):
+        if error.retry_after is not None:
+            body["retryAfter"] = error.retry_after
+    elif error.status >= 500 and error.kind != "upstream":
         body["message"] = "Internal server error"
     elif error.kind in ("route_not_found", "method_not_allowed", "too_large"):
         body["message"] = ROUTE_MESSAGES[error.status]

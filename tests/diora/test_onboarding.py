@@ -3,6 +3,7 @@ import io
 import zipfile
 
 import pytest
+from PIL import Image
 
 from models.diora import database
 from models.diora.tables.promotions import PromotionRequest
@@ -124,7 +125,6 @@ class TestRequestPromotion:
 
     @pytest.mark.parametrize("content", [
         pytest.param(b"MZ\x90\x00 an executable", id="executable"),
-        pytest.param(b"%PDF-1.4 truncated", id="truncated pdf"),
         pytest.param(bytes.fromhex("D0CF11E0A1B11AE1") + b"\x00" * 100, id="ole without a word stream"),
         pytest.param(b"PK\x03\x04 not a zip", id="broken zip"),
         pytest.param(b"GIF89a\x01\x00\x01\x00", id="gif"),
@@ -135,12 +135,22 @@ class TestRequestPromotion:
                                headers=make.headers())
         assert response.status_code == 400
         body = response.json()
-        assert body["field"] == "proofDocuments" and body["message"].startswith("proofDocuments: fine.pdf ")
+        assert body == error("Proof documents must be JPG, PNG, PDF, DOC or DOCX files (proofDocuments.0)",
+                             field="proofDocuments")
 
     def test_at_most_five_documents(self, client, make):
         files = [("proofDocuments", (f"{i}.pdf", PDF, "application/pdf")) for i in range(6)]
         response = client.post("/api/user/request-promotion", data=FIELDS, files=files, headers=make.headers())
         assert response.status_code == 400
+        assert response.json()["message"].endswith("is too long - 'proofDocuments'")
+
+    def test_a_gif_is_an_image_but_not_a_proof_document(self, client, make):
+        gif = io.BytesIO()
+        Image.new("RGB", (2, 2)).save(gif, "GIF")
+        response = client.post("/api/user/request-promotion", data=FIELDS, headers=make.headers(),
+                               files={"proofDocuments": ("a.gif", gif.getvalue(), "image/gif")})
+        assert response.json() == error("Proof documents must be JPG, PNG, PDF, DOC or DOCX files (proofDocuments.0)",
+                                        field="proofDocuments")
 
     def test_the_business_fields_are_required(self, client, make):
         response = client.post("/api/user/request-promotion", data={"businessName": "X"},
