@@ -39,7 +39,7 @@ def seed(session, settings=None):
                                     type=kind, is_verified=kind == "shop")
         user.bio = bio
         if kind == "shop":
-            user.shop_profile = {**user.shop_profile, **SHOP_PROFILE}
+            users.update_shop_details(session, user_id=user.id, shop=SHOP_PROFILE)
             onboarding = dict(user.onboarding, isComplete=True, step=4)
             user.onboarding = onboarding
         made[username] = user

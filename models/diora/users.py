@@ -72,7 +72,8 @@ def create_account(session, *, email, username, full_name, password_hash, type="
     if taken:
         raise Conflict("Email already used", field="email")
     user = User(email=email, username=username, full_name=full_name.strip(), password_hash=password_hash, type=type,
-                is_verified=is_verified, bio="", theme="light", notification_settings=default_notification_settings(),
+                is_verified=is_verified, bio="", location="", shop_categories="", theme="light",
+                notification_settings=default_notification_settings(),
                 privacy=default_privacy(), onboarding=default_onboarding(),
                 shop_profile=default_shop_profile() if type == "shop" else None)
     session.add(user)
@@ -230,6 +231,8 @@ def complete_onboarding(session, *, user_id, onboarding=None, interests=None, lo
     current["isComplete"] = sent.get("isComplete", True)
     current["completedAt"] = _stamp() if current["isComplete"] else None
     user.onboarding = current
+    if user.type != "shop":
+        user.location = current["profile"].get("location") or ""
     return user
 
 
@@ -277,6 +280,14 @@ def _apply_shop(user, changes):
         else:
             current[key] = value
     user.shop_profile = current
+    user.location = current.get("location") or ""
+    user.shop_categories = category_key(current.get("categories") or [])
+
+
+def category_key(categories):
+    """Categories as one searchable text: ``|men|tops|`` (lower-case; ``|`` inside a name dropped)."""
+    names = [c.replace("|", "").strip().lower() for c in categories]
+    return "|" + "|".join(n for n in names if n) + "|" if any(names) else ""
 
 
 def _merged(defaults, stored):

@@ -10,3 +10,10 @@ def ok(message=None, **payload):
         body["message"] = message
     body.update(payload)
     return body
+
+
+def pagination(page):
+    """``Pagination`` for a :class:`models.paging.Page`: ``{page, limit, total, totalPages, hasNextPage,
+    hasPrevPage}``."""
+    return {"page": page.page, "limit": page.limit, "total": page.total, "totalPages": page.total_pages,
+            "hasNextPage": page.page < page.total_pages, "hasPrevPage": page.page > 1}

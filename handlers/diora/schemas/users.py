@@ -6,6 +6,7 @@
 - :func:`restricted_user` (``RestrictedUser``): a banned or suspended profile as non-administrators see it.
 - :func:`shop_info` (``ShopInfo``): the ``shop`` object of a shop account (None for other accounts).
 - :func:`trending_user` (``TrendingUser``): a trending list entry, counts instead of id lists.
+- :func:`user_search_item` (``UserSearchItem``): a search result (a user or a shop).
 
 ``public_user``/``self_user`` take a :class:`models.diora.users.Profile` (the account and its lists).
 """
@@ -96,7 +97,15 @@ class TrendingUserOut(Schema):
     type = fields.String()
 
 
+class UserSearchItemOut(UserSummaryOut):
+    bio = fields.String()
+    location = fields.String()
+    followersCount = fields.Integer(attribute="followers_count")
+    shop = fields.Function(shop_info)
+
+
 user_summary_out = dumper(UserSummaryOut())
+user_search_item = dumper(UserSearchItemOut())
 _account_out = dumper(_AccountOut())
 _self_account_out = dumper(_SelfAccountOut())
 restricted_user = dumper(RestrictedUserOut())

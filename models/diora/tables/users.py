@@ -56,6 +56,8 @@ class User(ObjectIdPk, DioraBase):
     bio: Mapped[str] = mapped_column(Text, default="")
     is_verified: Mapped[bool] = mapped_column(Boolean, default=False)
     type: Mapped[str] = mapped_column(String(8), default="user", index=True)
+    # Where the account says it is (the onboarding's location, or a shop's): kept here for search.
+    location: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
     # Moderation: ``suspended`` with a past ``suspended_until`` is lifted at the next request.
     status: Mapped[str] = mapped_column(String(10), default="active", index=True)
@@ -76,6 +78,7 @@ class User(ObjectIdPk, DioraBase):
 
     # The shop (type ``shop``): the free-form profile as JSON, the figures other areas update as columns.
     shop_profile: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    shop_categories: Mapped[str] = mapped_column(Text, default="", server_default="")  # "|men|tops|", for search
     shop_rating_sum: Mapped[float] = mapped_column(default=0, server_default="0")   # the original's ``shop.rating``
     shop_review_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     stripe_account_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
