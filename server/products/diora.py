@@ -144,16 +144,16 @@ def issue_token(user_id):
 
 
 def publish(user_ids, event, payload):
-    """Send ``event`` with ``payload`` to every connection of each of ``user_ids``; call it after the
-    commit. A no-op until the realtime server is installed as ``PRODUCT.runtime.realtime`` (an object
-    with ``publish(user_ids: list[str], event: str, payload: dict)``, callable from a worker thread);
-    a delivery failure is logged, never raised into the request."""
-    realtime = getattr(PRODUCT.runtime, "realtime", None)
+    """Send ``event`` with ``payload`` to every socket of each of ``user_ids``; call it after the commit.
+    Goes through the platform's Socket.IO hub (``server.realtime``, ``PRODUCT.runtime.realtime``) once
+    Diora declares ``Product(realtime=Realtime(...))``; until then a no-op. Never raises: a delivery
+    problem is logged, not turned into an error response."""
+    hub = getattr(PRODUCT.runtime, "realtime", None)
     targets = list(dict.fromkeys(u for u in user_ids if u))
-    if realtime is None or not targets:
+    if hub is None or not targets:
         return
     try:
-        realtime.publish(targets, event, payload)
+        hub.emit(event, payload, to_users=targets)
     except Exception:
         log.exception("realtime: publishing %s to %d users failed", event, len(targets))
 
@@ -167,7 +167,8 @@ def public_url(path):
 def configure(app, settings):
     runtime = PRODUCT.runtime
     runtime.storage = LocalStorage(settings.storage_dir)
-    runtime.realtime = None  # the messaging area installs the Socket.IO server here
+    if PRODUCT.realtime is None:
+        runtime.realtime = None  # no Socket.IO hub yet (the messaging area declares Product(realtime=...))
 
     @app.app.get("/")
     def root():  # the original's liveness text, outside /api

@@ -7,7 +7,8 @@
   ``password``, ``full_name``, ...), ``make.headers(user)`` / ``make.token(user)`` (bearer),
   ``make.follow(a, b)``, ``make.suspend(user, days=7)``, ``make.ban(user)``, ``make.reload(user)``,
   ``make.notifications(user)``; an area adds its own makers (posts, products, ...) here.
-- ``published``: the realtime events the operations published, ``[(user_ids, event, payload)]``.
+- ``published``: ``published()`` lists the realtime events the operations published so far,
+  ``[(user ids, event, payload)]`` (through the Socket.IO hub's recorder once Diora has one).
 - ``png()`` / ``jpeg()``: small valid images for multipart uploads.
 """
 import datetime as dt
@@ -24,6 +25,7 @@ from models.diora.tables.notifications import Notification
 from models.diora.tables.users import User
 from models.passwords import hash_password
 from server.products.diora import PRODUCT, issue_token
+from server.realtime import user_room
 
 _serial = itertools.count(1)
 PASSWORD = "Password123"
@@ -43,23 +45,33 @@ def client(diora):
     return diora.client()
 
 
-class Recorder:
-    """Stands in for the Socket.IO server (``PRODUCT.runtime.realtime``)."""
+class StandInHub:
+    """Records emits the way ``server.realtime.Hub.recording()`` does, while Diora has no hub."""
 
     def __init__(self):
-        self.events = []
+        self.sent = []
 
-    def publish(self, user_ids, event, payload):
-        self.events.append((list(user_ids), event, payload))
+    def emit(self, event, payload, *, to_users=(), room=None, **_options):
+        self.sent.append((event, payload, [user_room(u) for u in to_users] + ([room] if room else [])))
 
 
 @pytest.fixture
 def published(diora):
-    recorder = Recorder()
-    previous = PRODUCT.runtime.realtime
-    PRODUCT.runtime.realtime = recorder
-    yield recorder.events
-    PRODUCT.runtime.realtime = previous
+    """``published()``: what the operations published so far, ``[(user ids, event, payload)]``."""
+    hub = PRODUCT.runtime.realtime
+    if hub is not None:
+        with hub.recording() as sent:
+            yield lambda: _by_user(sent)
+        return
+    PRODUCT.runtime.realtime = stand_in = StandInHub()
+    try:
+        yield lambda: _by_user(stand_in.sent)
+    finally:
+        PRODUCT.runtime.realtime = None
+
+
+def _by_user(sent):
+    return [([room.removeprefix("user:") for room in rooms or ()], event, payload) for event, payload, rooms in sent]
 
 
 def unique(prefix):

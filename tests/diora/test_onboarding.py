@@ -105,7 +105,7 @@ class TestRequestPromotion:
         assert (note.type, note.title, note.message) == ("system", "New Shop Promotion Request",
                                                          "Jane Doe has requested promotion to shop owner")
         assert note.data == {"requestId": request.id, "userId": me.id}
-        assert [event for _, event, _ in published] == ["notification"]
+        assert [(ids, event) for ids, event, _ in published()] == [([admin.id], "notification")]
 
     def test_a_second_pending_request_is_409(self, client, make):
         me = make.user()

@@ -145,7 +145,7 @@ class TestFollowUser:
         client.put(f"/api/user/follow/{target.id}", headers=make.headers(me))
         (note,) = make.notifications(target)
         assert (note.type, note.title, note.message) == ("follow", "New Follower", f"{me.username} started following you")
-        assert [(ids, event, payload["_id"]) for ids, event, payload in published] == [
+        assert [(ids, event, payload["_id"]) for ids, event, payload in published()] == [
             ([target.id], "notification", note.id)]
         client.put(f"/api/user/follow/{target.id}", headers=make.headers(me))
         assert make.notifications(target) == []
@@ -154,7 +154,7 @@ class TestFollowUser:
         me, target = make.user(), make.user()
         client.put("/api/user/settings", json={"notifications": {"follow": False}}, headers=make.headers(target))
         client.put(f"/api/user/follow/{target.id}", headers=make.headers(me))
-        assert make.notifications(target) == [] and published == []
+        assert make.notifications(target) == [] and published() == []
 
     def test_following_oneself_is_400(self, client, make):
         me = make.user()
