@@ -300,7 +300,8 @@ class AdminRules:
 
 
 ADMIN_RULES = {
-    "diora": AdminRules("SignupRequest", {"username": "username", "email": "email", "password": "password"}),
+    "diora": AdminRules("SignupRequest", {"username": "username", "email": "email", "fullName": "username",
+                                          "password": "password"}),
     "looking": AdminRules("UserCreate", {"username": "username", "email": "email", "password": "password"}),
     "ionora": AdminRules("RegisterRequest", {"full_name": "username", "email": "email", "password": "password"}),
 }
