@@ -479,3 +479,24 @@ class TestUploadGroupPhoto:
         assert client.post(f"/api/upload/group-photo/{MISSING}", headers=make.headers(owner),
                            files={"photo": ("p.png", png(), "image/png")}).status_code == 404
         assert client.post(url, files={"photo": ("p.png", png(), "image/png")}).status_code == 401
+
+
+class TestSeed:
+    def test_demo_users_have_a_conversation_and_a_group(self, make):
+        from models.diora.seed import seed
+        from models.diora.tables.messages import Participant
+        from models.diora.tables.users import User
+
+        with database.unit_of_work() as uow:
+            seed(uow.session)
+            uow.commit()
+        with database.reading() as session:
+            names = {u.id: u.username for u in session.query(User)}
+            rooms = {}
+            for row in session.query(Participant):
+                rooms.setdefault(row.conversation_id, set()).add(names[row.user_id])
+            kinds = {c.id: c.type for c in session.query(Conversation)}
+            texts = [m.text for m in session.query(Message).order_by(Message.created_at, Message.id)]
+        assert sorted((kinds[c], sorted(members)) for c, members in rooms.items()) == [
+            ("group", ["alice", "bob", "carol"]), ("private", ["alice", "bob"])]
+        assert "Thrifted! Urban Threads has similar." in texts and "alice created the group Weekend fits" in texts
