@@ -222,6 +222,13 @@ class TestChatOnOneServer:
         on_alice.close()
         assert on_bob.wait_for("user_offline") == {"userId": alice.id}
 
+    def test_notifications_reach_the_recipients_sockets(self, servers, clients):
+        alice, bob = signup(servers.a), signup(servers.b)
+        on_alice = clients(servers.b, alice.token)
+        assert servers.a.api("PUT", f"/user/follow/{alice.id}", bob.token).status_code == 200
+        note = on_alice.wait_for("notification")
+        assert (note["type"], note["userId"], note["fromUserId"]) == ("follow", alice.id, bob.id)
+
     def test_banned_accounts_and_bad_tokens_are_refused(self, servers):
         server = servers.a
         mallory = signup(server)
