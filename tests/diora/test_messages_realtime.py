@@ -258,3 +258,10 @@ class TestAcrossWorkers:
         assert on_bob.wait_for("typing")["userId"] == alice.id
         assert history(servers.a, alice, conversation_id) == history(servers.b, bob, conversation_id)
         assert [m["text"] for m in history(servers.b, bob, conversation_id)] == ["from worker a", "from worker b"]
+
+
+def test_socket_sends_share_the_messaging_rule():
+    from server.products.diora import MESSAGING_RULE, PRODUCT
+
+    assert PRODUCT.realtime.send_rule is MESSAGING_RULE
+    assert (MESSAGING_RULE.limit, MESSAGING_RULE.window) == (30, 60)
