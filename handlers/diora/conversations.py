@@ -3,7 +3,11 @@ leave, edit, add members, picture). Info messages a change posts are published l
 from handlers.diora.files import store_image
 from handlers.diora.messages import announce_message
 from handlers.diora.schemas import ok, pagination
-from handlers.diora.schemas.messages import dump_conversation, dump_conversations, dump_message
+from handlers.diora.schemas.messages import (
+    dump_conversation,
+    dump_conversations,
+    dump_message,
+)
 from models.diora import conversations, database
 from models.errors import RuleViolation
 

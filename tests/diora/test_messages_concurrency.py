@@ -8,7 +8,7 @@ from models.diora.tables.messages import Conversation, Message, Participant
 from tests.diora.test_concurrency import RACERS, account, race_db, run_together  # noqa: F401  (race_db: fixture)
 
 
-def test_both_start_the_same_conversation_at_once(race_db):
+def test_both_start_the_same_conversation_at_once(race_db):  # noqa: F811 (the shared fixture)
     first, second = account(race_db, "ann"), account(race_db, "ben")
 
     def start(index):
@@ -26,7 +26,7 @@ def test_both_start_the_same_conversation_at_once(race_db):
                               .where(Conversation.pair_key == conversations.pair_key(first, second))) == 1
 
 
-def test_messages_sent_at_once_count_exactly(race_db):
+def test_messages_sent_at_once_count_exactly(race_db):  # noqa: F811 (the shared fixture)
     reader, senders = account(race_db, "reader"), [account(race_db, "sender") for _ in range(2)]
     with race_db.unit_of_work() as uow:
         group, _ = conversations.create_group(uow.session, user_id=reader, name="race", participant_ids=senders)
@@ -50,7 +50,7 @@ def test_messages_sent_at_once_count_exactly(race_db):
     assert last == newest
 
 
-def test_everyone_leaving_at_once_deletes_the_group(race_db):
+def test_everyone_leaving_at_once_deletes_the_group(race_db):  # noqa: F811 (the shared fixture)
     owner = account(race_db, "owner")
     others = [account(race_db, "member") for _ in range(RACERS - 1)]
     with race_db.unit_of_work() as uow:

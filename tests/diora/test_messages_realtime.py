@@ -29,7 +29,7 @@ class Served:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = tmp_path / f"{name}.log"
-        self.log = open(self.log_path, "w")
+        self.log = open(self.log_path, "w")  # noqa: SIM115 (closed by stop())
         self.process = subprocess.Popen(
             [sys.executable, "-m", "server", "serve", "diora", "--port", str(self.port), "--workers", "1", "--no-seed",
              "--no-jobs"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=self.log, start_new_session=True)
@@ -100,7 +100,7 @@ def servers(tmp_path_factory):
                 "RATE_LIMITS": "off", "REDIS_URL": redis_server.url, "SOCKETIO_CHANNEL_PREFIX": f"socketio-diora-{run}",
                 "RATE_LIMIT_PREFIX": f"rl-diora-{run}"})
     migrated = subprocess.run([sys.executable, "-m", "server", "db", "upgrade", "diora"], cwd=ROOT, env=env,
-                              capture_output=True, text=True, timeout=120)
+                              capture_output=True, text=True, timeout=120, check=False)
     assert migrated.returncode == 0, migrated.stderr
     started = [Served(tmp_path, "worker-a", env), Served(tmp_path, "worker-b", env)]
     try:

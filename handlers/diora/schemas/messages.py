@@ -3,8 +3,8 @@
 replied-to messages, shared profiles, products and posts, reactions, members and unread counts."""
 from sqlalchemy import select
 
-from handlers.fields import iso_z
 from handlers.diora.schemas.users import user_summary_out
+from handlers.fields import iso_z
 from models.diora import conversations, messages
 from models.diora.tables.users import User
 
