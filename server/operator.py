@@ -52,6 +52,7 @@ class Operator:
         self.jsonifier = jsonifier
         base = product.base_path
         self.index_body = {
+            **product.index_extra,
             "name": spec_info.get("title", product.title),
             "version": spec_info.get("version", ""),
             "docs": f"{base}/docs/",

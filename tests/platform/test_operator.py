@@ -59,6 +59,7 @@ class TestIndex:
         response = client.get(f"{base}/")
         assert response.status_code == 200
         assert response.json() == {
+            **put.product.index_extra,  # what a reference documents for its base URL (Invare's greeting)
             "name": info["title"], "version": info["version"], "docs": f"{base}/docs/", "redoc": f"{base}/redoc",
             "spec": f"{base}/openapi.json", "health": {"live": f"{base}/livez", "ready": f"{base}/readyz"},
             "metrics": f"{base}/metrics",
