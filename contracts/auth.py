@@ -60,7 +60,7 @@ class Login:
         if not 200 <= asked.status_code < 300:
             raise RuntimeError(f"{self.mailed_code.path} answered {asked.status_code}: {asked.text[:300]}")
         if mailbox is None:
-            raise RuntimeError(f"the login needs the mail the product sends: no mailbox given")
+            raise RuntimeError("the login needs the mail the product sends: no mailbox given")
         code = self.mailed_code.code_in(mailbox.latest(account.email).text)
         return self.token_from(post(self.path, self.body(account, code)))
 

@@ -4,12 +4,12 @@ The table is here because accounts refer to it from the first migration; the cou
 operations (CRUD, country settings) to this module.
 """
 from sqlalchemy import String, select
+from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Timestamps, UuidPk
 from models.errors import NotFound
 from models.invare import InvareBase
 from models.invare.ids import as_uuid
-from sqlalchemy.orm import Mapped, mapped_column
 
 COUNTRY_NOT_FOUND = "Country not found"
 

@@ -18,13 +18,28 @@ import secrets
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Uuid, func, select, update
+from sqlalchemy import (
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Uuid,
+    func,
+    select,
+    update,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import UuidPk, as_utc, utcnow
 from models.errors import NotFound, TooManyRequests, Unauthorized
 from models.invare import InvareBase
-from models.invare.users import USER_NOT_FOUND, find_by_email, record_sign_in, require_active
+from models.invare.users import (
+    USER_NOT_FOUND,
+    find_by_email,
+    record_sign_in,
+    require_active,
+)
 
 TOO_MANY = "Too many OTP requests. Try again later."
 INVALID = "Invalid OTP"

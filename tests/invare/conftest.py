@@ -53,7 +53,7 @@ class Factory:
         data = {"email": f"{unique('user')}@example.com", "firstName": "Ada", "lastName": "Lovelace", **fields}
         with database.unit_of_work() as uow:
             user = users.create_user(uow.session, data=data, is_admin=is_admin, is_carrier=is_carrier)
-            user.country  # loaded while the session is open
+            _ = user.country  # loaded while the session is open
             uow.commit()
         return user
 
