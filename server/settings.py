@@ -100,8 +100,6 @@ class Settings(BaseSettings):
     mail_from: str | None = setting(None, "MAIL_FROM")           # default: no-reply@<product>.local
     # one-time sign-in codes (Invare): minutes a mailed code stays valid
     otp_ttl_minutes: int = setting(10, "{PRODUCT}_OTP_TTL_MINUTES", "OTP_TTL_MINUTES", gt=0, le=24 * 60)
-    # Google sign-in: the OAuth client id ID tokens must be issued for (unset: the offline fake)
-    google_client_id: str | None = setting(None, "{PRODUCT}_GOOGLE_CLIENT_ID", "GOOGLE_CLIENT_ID")
     geocoder_url: str | None = setting(None, "GEOCODER_URL")
     geocoder_api_key: str | None = setting(None, "GEOCODER_API_KEY", secret=True)
 

@@ -1,11 +1,9 @@
 """Sign-in by e-mailed code or Google, registration, the signed-in account."""
 from handlers.invare.schemas import company_out, user_out
-from integrations.google_signin import InvalidGoogleToken
+from integrations.google_identity import GoogleTokenInvalid
 from models.errors import InvalidInput, Unauthorized
 from models.invare import companies, database, otp, users
-from server.products.invare import PRODUCT, google, issue_token, otp_policy, send_mail
-
-GOOGLE_NOT_CONFIGURED = "Google sign-in needs an ID token"
+from server.products.invare import bare_google_ids_allowed, google, issue_token, otp_policy, send_mail
 
 
 def request_otp(body):
@@ -108,19 +106,19 @@ def _user_with_company(session, body, *, verified):
 
 def _google_identity(body):
     """``(email, googleId, verified)`` from a Google ID token, or, without one, the original client's
-    bare ``{email, googleId}`` where that is allowed (no client id configured, not production)."""
+    bare ``{email, googleId}`` where that is allowed (no client id configured, not production).
+    ``verified``: the token vouches for the e-mail, so an account registered by e-mail may be linked."""
     token = body.get("idToken") or body.get("credential")
     if token:
         try:
-            identity = google().verify(token)
-        except InvalidGoogleToken:
+            identity = google().verify(token)  # Google's certificates unreachable: UpstreamFailure (502/503)
+        except GoogleTokenInvalid:
             raise Unauthorized(users.GOOGLE_INVALID) from None
         if body.get("googleId") not in (None, identity["sub"]) or (
                 body.get("email") and users.normalize_email(body["email"]) != users.normalize_email(identity["email"])):
             raise Unauthorized(users.GOOGLE_INVALID)
-        return identity["email"], identity["sub"], True
-    settings = PRODUCT.runtime.settings
-    if settings.google_client_id or settings.is_production:
+        return identity["email"], identity["sub"], bool(identity.get("email_verified"))
+    if not bare_google_ids_allowed():
         raise Unauthorized(users.GOOGLE_INVALID)
     if not body.get("email") or not body.get("googleId"):
         raise InvalidInput("email and googleId are required without idToken", field="googleId")

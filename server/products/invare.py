@@ -15,7 +15,7 @@ import uuid
 
 import anyio
 
-from integrations.google_signin import google_verifier
+from integrations.google_identity import GoogleIdentityConfig, google_verifier_from_config
 from integrations.mail import mailer_from_settings
 from models.invare import database, users
 from models.invare import seed as seed_data
@@ -67,7 +67,7 @@ def render_error(error):
         return {"statusCode": 400, "message": messages, "messageKey": VALIDATION_KEY, "error": error.reason,
                 "details": messages}
     message = MESSAGES.get(error.kind) if error.kind in MESSAGES else error.message
-    if error.status >= 500 and error.kind != "unavailable":
+    if error.status == 500 or error.kind == "server":  # a bug: no internals (providers' 502/503 say what failed)
         message = MESSAGES["server"]
     key = error.code if isinstance(error.code, str) and "." in error.code else message_key(message)
     body = {"statusCode": error.status, "message": message, "messageKey": key, "error": error.reason}
@@ -191,13 +191,22 @@ def otp_policy():
 
 
 def google():
+    """The Google ID-token verifier (``integrations.google_identity``): Google's when ``GOOGLE_CLIENT_ID``
+    is set, else the development fake (``fake-google:<email>[:<name>]``; it refuses everything in production)."""
     return PRODUCT.runtime.google
+
+
+def bare_google_ids_allowed():
+    """Whether the original client's bare ``{email, googleId}`` may sign in: only without a configured
+    Google client id and outside production (nothing verifies such a body)."""
+    return not PRODUCT.runtime.google_config.client_ids and not PRODUCT.runtime.settings.is_production
 
 
 def configure(app, settings):
     runtime = PRODUCT.runtime
     runtime.mailer = mailer_from_settings(settings.mail)
-    runtime.google = google_verifier(settings.google_client_id)
+    runtime.google_config = GoogleIdentityConfig.from_env(production=settings.is_production)
+    runtime.google = google_verifier_from_config(runtime.google_config)
     runtime.otp_policy = OtpPolicy(secret=settings.jwt_secret, ttl=dt.timedelta(minutes=settings.otp_ttl_minutes))
 
 
