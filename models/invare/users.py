@@ -28,6 +28,7 @@ GOOGLE_TAKEN = "Google account already linked to another user"
 NOT_ACTIVE = "Account is not active"
 OWN_ACCOUNT_ONLY = "You can only manage your own account"
 ADMIN_FIELDS_ONLY = "Only administrators can change isAdmin, isCarrier, accountStatus or subscriptionTier"
+SELF_LOCKOUT = "Administrators cannot delete, suspend or demote their own account"
 GOOGLE_INVALID = "Invalid Google credentials"
 GOOGLE_ID_REQUIRED = "googleId is required when registerType is google"
 
@@ -121,6 +122,9 @@ def update_user(session, *, caller, user_id, changes):
     caller.require_self_or_admin(user_id, OWN_ACCOUNT_ONLY)
     if not caller.is_admin and any(name in changes for name in ADMIN_FIELDS):
         raise Forbidden(ADMIN_FIELDS_ONLY)
+    if caller.is_admin and caller.is_self(user_id) and (
+            changes.get("isAdmin") is False or changes.get("accountStatus", "active") != "active"):
+        raise Forbidden(SELF_LOCKOUT)  # another administrator must: nobody locks the last one out by mistake
     user = get_user(session, user_id, lock=True)
     values = {PROFILE_FIELDS[k]: v for k, v in changes.items() if k in PROFILE_FIELDS}
     if "email" in values:
@@ -140,8 +144,10 @@ def update_user(session, *, caller, user_id, changes):
 
 
 def delete_user(session, *, caller, user_id):
-    """Close an account (``accountStatus: deleted``): the user themself or an administrator."""
+    """Close an account (``accountStatus: deleted``): the user themself or an administrator (not their own)."""
     caller.require_self_or_admin(user_id, OWN_ACCOUNT_ONLY)
+    if caller.is_admin and caller.is_self(user_id):
+        raise Forbidden(SELF_LOCKOUT)
     user = get_user(session, user_id, lock=True)
     user.account_status = "deleted"
     user.updated_at = utcnow()

@@ -9,6 +9,7 @@ ADMIN_FIELDS = error(403, "Only administrators can change isAdmin, isCarrier, ac
                      "Forbidden")
 UNAUTHORIZED = error(401, "Unauthorized", "Unauthorized")
 NOT_FOUND = error(404, "User not found", "Not Found")
+SELF_LOCKOUT = error(403, "Administrators cannot delete, suspend or demote their own account", "Forbidden")
 MISSING_ID = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
 
 
@@ -141,6 +142,13 @@ class TestUpdateUser:
                                             accountStatus="suspended")
         assert client.get("/auth/me", headers=member.headers).status_code == 401  # suspended at once
 
+    @pytest.mark.parametrize("change", [{"isAdmin": False}, {"accountStatus": "suspended"}], ids=["demote", "suspend"])
+    def test_admins_cannot_lock_themselves_out(self, client, make, admin, change):
+        response = client.patch(f"/users/{admin.id}", headers=admin.headers, json=change)
+        assert (response.status_code, response.json()) == (403, SELF_LOCKOUT)
+        ok = client.patch(f"/users/{admin.id}", headers=admin.headers, json={"isCarrier": True, "isAdmin": True})
+        assert ok.status_code == 200
+
     def test_someone_elses_account(self, client, make, member, other_member):
         response = client.patch(f"/users/{other_member.id}", headers=member.headers, json={"firstName": "Mallory"})
         assert (response.status_code, response.json()) == (403, OWN_ONLY)
@@ -183,6 +191,11 @@ class TestDeleteUser:
         assert client.get("/auth/me", headers=member.headers).json() == error(401, "Account is not active", "Unauthorized")
         response = client.post("/auth/request-otp", json={"email": member.user.email})
         assert (response.status_code, response.json()) == (403, error(403, "Account is not active", "Forbidden"))
+
+    def test_admins_cannot_close_their_own(self, client, make, admin):
+        response = client.delete(f"/users/{admin.id}", headers=admin.headers)
+        assert (response.status_code, response.json()) == (403, SELF_LOCKOUT)
+        assert make.reload(admin.user).account_status == "active"
 
     def test_admin_closes_anyone(self, client, make, admin, member):
         assert client.delete(f"/users/{member.id}", headers=admin.headers).status_code == 200
