@@ -2,7 +2,9 @@
 
 Sign-in is by an e-mailed one-time code (``otp.py``) or Google; accounts have no password. An account
 whose ``account_status`` is not ``active`` is refused everywhere (the bearer check and every sign-in).
-Deleting an account marks it ``deleted`` (its orders, bids and messages keep their author).
+Deleting an account closes it: the row stays (its orders, bids and messages keep their author) with
+``account_status`` ``deleted``, its e-mail and Google account are released for a new registration, and
+the users API no longer finds it (404).
 """
 import datetime as dt
 import uuid
@@ -110,10 +112,18 @@ def create_user(session, *, data, is_admin=False, is_carrier=False):
     return user
 
 
+def get_open_user(session, user_id, *, lock=False):
+    """The account with ``user_id`` unless it was deleted, else 404 ``User not found``."""
+    user = get_user(session, user_id, lock=lock)
+    if user.account_status == "deleted":
+        raise NotFound(USER_NOT_FOUND)
+    return user
+
+
 def view_user(session, *, caller, user_id):
     """An account as its owner or an administrator may see it."""
     caller.require_self_or_admin(user_id, OWN_ACCOUNT_ONLY)
-    return get_user(session, user_id)
+    return get_open_user(session, user_id)
 
 
 def update_user(session, *, caller, user_id, changes):
@@ -125,7 +135,7 @@ def update_user(session, *, caller, user_id, changes):
     if caller.is_admin and caller.is_self(user_id) and (
             changes.get("isAdmin") is False or changes.get("accountStatus", "active") != "active"):
         raise Forbidden(SELF_LOCKOUT)  # another administrator must: nobody locks the last one out by mistake
-    user = get_user(session, user_id, lock=True)
+    user = get_open_user(session, user_id, lock=True)
     values = {PROFILE_FIELDS[k]: v for k, v in changes.items() if k in PROFILE_FIELDS}
     if "email" in values:
         values["email"] = normalize_email(values["email"])
@@ -137,6 +147,8 @@ def update_user(session, *, caller, user_id, changes):
         raise InvalidInput(GOOGLE_ID_REQUIRED, field="googleId")
     for column, value in values.items():
         setattr(user, column, value)
+    if user.account_status == "deleted":
+        _close(user)
     user.updated_at = utcnow()
     _flush_unique(session)
     session.refresh(user, ["country"])
@@ -148,16 +160,23 @@ def delete_user(session, *, caller, user_id):
     caller.require_self_or_admin(user_id, OWN_ACCOUNT_ONLY)
     if caller.is_admin and caller.is_self(user_id):
         raise Forbidden(SELF_LOCKOUT)
-    user = get_user(session, user_id, lock=True)
-    user.account_status = "deleted"
+    user = get_open_user(session, user_id, lock=True)
+    _close(user)
     user.updated_at = utcnow()
     session.flush()
     return user
 
 
+def _close(user):
+    """A deleted account: refused everywhere, its e-mail and Google account free for someone new."""
+    user.account_status = "deleted"
+    user.email = f"deleted+{user.id.hex}@deleted.invalid"
+    user.google_id = None
+
+
 def list_users(session, *, page, limit, search=None):
     """Users, newest first, optionally those whose e-mail or name contains ``search``."""
-    stmt = select(User).order_by(User.created_at.desc(), User.id)
+    stmt = select(User).where(User.account_status != "deleted").order_by(User.created_at.desc(), User.id)
     if search:
         pattern = f"%{search.strip().lower()}%"
         stmt = stmt.where(or_(func.lower(User.email).like(pattern), func.lower(User.first_name).like(pattern),

@@ -184,13 +184,21 @@ class TestUpdateUser:
 
 
 class TestDeleteUser:
-    def test_closes_own_account(self, client, make, member):
+    def test_closes_own_account(self, client, make, admin, member):
         response = client.delete(f"/users/{member.id}", headers=member.headers)
         assert (response.status_code, response.json()) == (200, {"success": True, "messageKey": "messages.user_deleted"})
-        assert make.reload(member.user).account_status == "deleted"
+        closed = make.reload(member.user)
+        assert (closed.account_status, closed.email) == ("deleted", f"deleted+{member.user.id.hex}@deleted.invalid")
         assert client.get("/auth/me", headers=member.headers).json() == error(401, "Account is not active", "Unauthorized")
+        assert client.get(f"/users/{member.id}", headers=admin.headers).json() == NOT_FOUND
+        assert member.id not in [u["id"] for u in client.get("/users", headers=admin.headers).json()]
         response = client.post("/auth/request-otp", json={"email": member.user.email})
-        assert (response.status_code, response.json()) == (403, error(403, "Account is not active", "Forbidden"))
+        assert (response.status_code, response.json()) == (404, NOT_FOUND)
+
+    def test_the_email_is_free_again(self, client, member):
+        client.delete(f"/users/{member.id}", headers=member.headers)
+        response = client.post("/auth/register/user", json={"email": member.user.email, "firstName": "A", "lastName": "B"})
+        assert response.status_code == 201 and response.json()["id"] != member.id
 
     def test_admins_cannot_close_their_own(self, client, make, admin):
         response = client.delete(f"/users/{admin.id}", headers=admin.headers)
@@ -200,6 +208,7 @@ class TestDeleteUser:
     def test_admin_closes_anyone(self, client, make, admin, member):
         assert client.delete(f"/users/{member.id}", headers=admin.headers).status_code == 200
         assert make.reload(member.user).account_status == "deleted"
+        assert client.delete(f"/users/{member.id}", headers=admin.headers).json() == NOT_FOUND
 
     def test_someone_elses_account(self, client, make, member, other_member):
         response = client.delete(f"/users/{other_member.id}", headers=member.headers)
