@@ -17,6 +17,7 @@ import anyio
 
 from integrations.google_identity import GoogleIdentityConfig, google_verifier_from_config
 from integrations.mail import mailer_from_settings
+from integrations.storage import LocalStorage
 from models.invare import database, users
 from models.invare import seed as seed_data
 from models.invare.callers import FORBIDDEN
@@ -205,6 +206,7 @@ def bare_google_ids_allowed():
 def configure(app, settings):
     runtime = PRODUCT.runtime
     runtime.mailer = mailer_from_settings(settings.mail)
+    runtime.storage = LocalStorage(settings.storage_dir)  # uploads, served under /public
     runtime.google_config = GoogleIdentityConfig.from_env(production=settings.is_production)
     runtime.google = google_verifier_from_config(runtime.google_config)
     runtime.otp_policy = OtpPolicy(secret=settings.jwt_secret, ttl=dt.timedelta(minutes=settings.otp_ttl_minutes))

@@ -14,7 +14,9 @@ PUBLIC = {("GET", "/"), ("GET", "/livez"), ("GET", "/readyz"), ("GET", "/metrics
           ("GET", "/advertisements"), ("GET", "/advertisements/{id}"), ("GET", "/listings"), ("GET", "/listings/{id}"),
           ("GET", "/materials"), ("GET", "/materials/{id}"), ("GET", "/material-categories"),
           ("GET", "/material-categories/{id}"), ("POST", "/payments/thawani/webhook"),
-          ("POST", "/payments/edfapay/webhook")}
+          ("POST", "/payments/edfapay/webhook"),
+          # §3.0: uploads are served from /public
+          ("GET", "/public/images/{file}"), ("GET", "/public/files/{file}")}
 
 
 def resolve(schema):
