@@ -94,6 +94,7 @@ def create_listing(session, *, caller, data):
                             f"{listing.title} ({material.name})",
                             {"listingId": str(listing.id), "materialId": str(material.id)})
     session.flush()
+    session.expire(listing)
     return get_listing(session, listing.id)
 
 

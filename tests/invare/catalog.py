@@ -1,6 +1,5 @@
 """Helpers for the catalog tests: categories, materials and listings made over HTTP as an administrator
 or a seller would make them."""
-from handlers.fields import iso_z
 
 LISTING = {"title": "Aluminum Scrap", "description": "Clean materials", "unitOfMeasure": "ton", "startingPrice": "2.5",
            "stockAmount": 1000, "isBiddable": True}
@@ -29,7 +28,3 @@ def listing(client, seller, material_id, **fields):
     response = client.post("/listings", headers=seller.headers, json=body)
     assert response.status_code == 201, response.text
     return response.json()
-
-
-def stamp(obj):
-    return iso_z(obj)
