@@ -6,6 +6,7 @@ development the server log shows it). Other areas add their demo rows in ``seed(
 from sqlalchemy import select
 
 from models.invare import companies, users
+from models.invare.catalog_seed import seed_catalog
 from models.invare.countries import Country
 from models.invare.users import User
 
@@ -40,8 +41,9 @@ def seed(session, settings=None):
     for role, data, flags in PEOPLE:
         made[role] = users.create_user(session, data={**data, "countryId": saudi}, **flags)
         accounts.append((role, made[role].email, SIGN_IN))
-    companies.create_company(session, owner=made["seller (company owner)"], data={**COMPANY, "countryId": saudi},
-                             verified=True)
+    company = companies.create_company(session, owner=made["seller (company owner)"],
+                                       data={**COMPANY, "countryId": saudi}, verified=True)
+    seed_catalog(session, company=company)
     return accounts
 
 
