@@ -9,6 +9,7 @@ from models.invare.companies import Company
 from models.invare.ids import as_uuid
 from models.invare.listing_service import apply_changes, get_listing, is_seller, require_seller
 from models.invare.listings import Listing, ListingUpdateRequest
+from models.invare.money import money_str, to_money
 from models.invare.paging import page_of
 
 REQUEST_NOT_FOUND = "Update request not found"
@@ -25,6 +26,8 @@ def _requests():
 def create_request(session, *, caller, data):
     listing = get_listing(session, data["listingId"])
     payload = {k: v for k, v in data.items() if k != "listingId"}
+    if "startingPrice" in payload:  # refused now rather than when the seller approves
+        payload["startingPrice"] = money_str(to_money(payload["startingPrice"], field="startingPrice"))
     request = ListingUpdateRequest(listing_id=listing.id, requested_by_id=caller.id, payload=payload, status="pending")
     session.add(request)
     session.flush()

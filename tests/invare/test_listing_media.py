@@ -134,6 +134,11 @@ class TestUpdateRequests:
                            json={"listingId": own["id"], "stockAmount": -5}).status_code == 400
         assert client.post("/listings/update-requests", headers=member.headers,
                            json={"listingId": UNKNOWN}).status_code == 404
+        assert client.post("/listings/update-requests", headers=member.headers,
+                           json={"listingId": own["id"], "startingPrice": 2.555}).status_code == 400
+        price = client.post("/listings/update-requests", headers=member.headers,
+                            json={"listingId": own["id"], "startingPrice": "2.5"}).json()["payload"]
+        assert price == {"startingPrice": "2.50"}
         response = client.post(f"/listings/update-requests/{UNKNOWN}/approve", headers=member.headers, json={})
         assert (response.status_code, response.json()) == (404, error(404, "Update request not found", "Not Found"))
         assert client.get(f"/listings/update-requests/listing/{UNKNOWN}", headers=member.headers).status_code == 404
