@@ -3,7 +3,6 @@ shop's own listings (create, update, delete), plus :func:`hide_product` for mode
 
 Visibility: a hidden product, or any product of a shop that is suspended or banned, is found by nobody but
 administrators (for everyone else it is 404 ``PROD_001``, as if it did not exist)."""
-import datetime as dt
 from decimal import Decimal
 
 from sqlalchemy import Float, cast, func, literal, select
@@ -194,18 +193,4 @@ def _columns(fields):
     if "category" in values:
         values["categories_key"] = category_key(values["category"])
     return values
-
-
-def shop_product_counts(session, shop_ids, *, as_admin=False):
-    """How many products each shop lists (visible ones, unless ``as_admin``)."""
-    if not shop_ids:
-        return {}
-    stmt = select(Product.shop_id, func.count()).where(Product.shop_id.in_(shop_ids)).group_by(Product.shop_id)
-    if not as_admin:
-        stmt = stmt.where(Product.is_hidden.is_(False))
-    return dict(session.execute(stmt).all())
-
-
-def since(days, now=None):
-    return (now or utcnow()) - dt.timedelta(days=days)
 

@@ -130,7 +130,9 @@ def delete_shop(session, *, shop_id, actor_id, as_admin):
     shop = get_shop(session, shop_id, as_admin=as_admin, lock=True)
     if shop.id != actor_id and not as_admin:
         raise Forbidden("Not authorized to delete this shop", code=ACCESS_DENIED)
-    from models.diora import reviews  # reviews count on shops: imported here, not at the top
+    from models.diora import (
+        reviews,  # reviews count on shops: imported here, not at the top
+    )
     reviews.withdraw_all_by(session, shop.id)
     followed = list(session.scalars(select(Follow.followed_id).where(Follow.follower_id == shop.id)))
     following_me = list(session.scalars(select(Follow.follower_id).where(Follow.followed_id == shop.id)))

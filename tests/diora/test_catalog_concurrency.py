@@ -2,12 +2,20 @@
 figures exact, stock never oversold, cart lines merged."""
 import secrets
 
+import pytest
+
 from sqlalchemy import func, select
 
 from models.diora import cart, products, reviews, stock, users
 from models.diora.tables.catalog import CartItem, Product, Review
 from models.errors import Conflict, RuleViolation
-from tests.diora.test_concurrency import RACERS, account, race_db, run_together  # noqa: F401  (the fixture)
+from tests.diora.test_concurrency import RACERS, account, race_db, run_together  # noqa: F401  (race_db: a fixture)
+
+
+@pytest.fixture
+def db(request):
+    """The committed race database of the follow races (a SQLite file, or a fresh PostgreSQL database)."""
+    return request.getfixturevalue("race_db")
 
 
 def shop_with_product(database, *, stock_count=5):
@@ -22,65 +30,65 @@ def shop_with_product(database, *, stock_count=5):
         return shop.id, item.id
 
 
-def test_the_same_review_sent_at_once_is_stored_once(race_db):
-    shop_id, product_id = shop_with_product(race_db)
-    reviewer = account(race_db, "rev")
+def test_the_same_review_sent_at_once_is_stored_once(db):
+    _, product_id = shop_with_product(db)
+    reviewer = account(db, "rev")
 
     def review(index):
-        with race_db.unit_of_work() as uow:
+        with db.unit_of_work() as uow:
             reviews.create(uow.session, user_id=reviewer, target_type="product", target_id=product_id, rating=4)
             uow.commit()
 
     results = run_together(review)
     assert results.count(None) == 1
     assert all(isinstance(r, Conflict) for r in results if r is not None)
-    with race_db.reading() as session:
+    with db.reading() as session:
         item = session.get(Product, product_id)
         assert (item.rating_sum, item.review_count) == (4, 1)
         assert session.scalar(select(func.count()).select_from(Review).where(Review.product_id == product_id)) == 1
 
 
-def test_many_reviewers_at_once_keep_the_shops_figures_exact(race_db):
-    shop_id, _ = shop_with_product(race_db)
-    reviewers = [account(race_db, "rv") for _ in range(RACERS)]
+def test_many_reviewers_at_once_keep_the_shops_figures_exact(db):
+    shop_id, _ = shop_with_product(db)
+    reviewers = [account(db, "rv") for _ in range(RACERS)]
 
     def review(index):
-        with race_db.unit_of_work() as uow:
+        with db.unit_of_work() as uow:
             reviews.create(uow.session, user_id=reviewers[index], target_type="shop", target_id=shop_id,
                            rating=index % 5 + 1)
             uow.commit()
 
     assert run_together(review) == [None] * RACERS
-    with race_db.reading() as session:
+    with db.reading() as session:
         shop = users.get_user(session, shop_id)
         assert (shop.shop_rating_sum, shop.shop_review_count) == (sum(i % 5 + 1 for i in range(RACERS)), RACERS)
 
 
-def test_stock_is_never_oversold(race_db):
-    _, product_id = shop_with_product(race_db, stock_count=3)
+def test_stock_is_never_oversold(db):
+    _, product_id = shop_with_product(db, stock_count=3)
 
     def buy(index):
-        with race_db.unit_of_work() as uow:
+        with db.unit_of_work() as uow:
             stock.take_stock(uow.session, [(product_id, 1)])
             uow.commit()
 
     results = run_together(buy)
     assert results.count(None) == 3
     assert all(isinstance(r, RuleViolation) and r.code == "CART_002" for r in results if r is not None)
-    with race_db.reading() as session:
+    with db.reading() as session:
         item = session.get(Product, product_id)
         assert (item.stock, item.sold_count) == (0, 3)
 
 
-def test_adding_the_same_line_at_once_merges(race_db):
-    _, product_id = shop_with_product(race_db, stock_count=100)
-    buyer = account(race_db, "buyer")
+def test_adding_the_same_line_at_once_merges(db):
+    _, product_id = shop_with_product(db, stock_count=100)
+    buyer = account(db, "buyer")
 
     def add(index):
-        with race_db.unit_of_work() as uow:
+        with db.unit_of_work() as uow:
             cart.add(uow.session, user_id=buyer, product_id=product_id, quantity=1, size="M", variant="")
             uow.commit()
 
     assert run_together(add) == [None] * RACERS
-    with race_db.reading() as session:
+    with db.reading() as session:
         assert list(session.scalars(select(CartItem.quantity).where(CartItem.user_id == buyer))) == [RACERS]

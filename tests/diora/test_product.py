@@ -86,7 +86,7 @@ class TestTrendingProducts:
     def test_purchases_and_engagement_rank_products(self, client, make):
         shop = make.shop()
         quiet = catalog.product(shop, name="Quiet")
-        sold = catalog.product(shop, name="Sold", sold_count=40)
+        catalog.product(shop, name="Sold", sold_count=40)
         wished = catalog.product(shop, name="Wished")
         for _ in range(3):
             catalog.wished(make.user(), wished)

@@ -2,8 +2,8 @@
 ``openapi/diora/{shop,product,cart,wishlist,review}.yaml``)."""
 from marshmallow import Schema, fields
 
-from handlers.fields import IsoZ, dumper
 from handlers.diora.schemas.users import AVATAR_PLACEHOLDER, shop_info, user_summary_out
+from handlers.fields import IsoZ, dumper
 
 
 def _average(total, count):
