@@ -92,3 +92,19 @@ def test_adding_the_same_line_at_once_merges(db):
     assert run_together(add) == [None] * RACERS
     with db.reading() as session:
         assert list(session.scalars(select(CartItem.quantity).where(CartItem.user_id == buyer))) == [RACERS]
+
+
+def test_stock_taken_and_restored_by_lines_of_any_shape(db):
+    _, product_id = shop_with_product(db, stock_count=4)
+    with db.unit_of_work() as uow:
+        stock.take_stock(uow.session, [(product_id, 1), {"productId": product_id, "quantity": 2}])
+        uow.commit()
+    with db.unit_of_work() as uow:
+        stock.restore_stock(uow.session, [{"product_id": product_id, "quantity": 3}])
+        uow.commit()
+    with db.reading() as session:
+        item = session.get(Product, product_id)
+        assert (item.stock, item.sold_count) == (4, 0)
+    with db.unit_of_work() as uow, pytest.raises(RuleViolation) as refused:
+        stock.take_stock(uow.session, [(product_id, 5)])
+    assert refused.value.message == "Insufficient stock for Scarf. Available: 4, Requested: 5"
