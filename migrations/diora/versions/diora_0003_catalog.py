@@ -1,7 +1,7 @@
 """Diora catalog: products, cart lines, wishlist entries and reviews
 
 Revision ID: diora_0003_catalog
-Revises: diora_0001_accounts
+Revises: diora_0005_messages
 Create Date: 2026-11-23 04:41:29.598527
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision: str = 'diora_0003_catalog'
-down_revision: Union[str, Sequence[str], None] = 'diora_0001_accounts'
+down_revision: Union[str, Sequence[str], None] = 'diora_0005_messages'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
