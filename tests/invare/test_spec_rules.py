@@ -14,7 +14,10 @@ PUBLIC = {("GET", "/"), ("GET", "/livez"), ("GET", "/readyz"), ("GET", "/metrics
           ("GET", "/advertisements"), ("GET", "/advertisements/{id}"), ("GET", "/listings"), ("GET", "/listings/{id}"),
           ("GET", "/materials"), ("GET", "/materials/{id}"), ("GET", "/material-categories"),
           ("GET", "/material-categories/{id}"), ("POST", "/payments/thawani/webhook"),
-          ("POST", "/payments/edfapay/webhook")}
+          ("POST", "/payments/edfapay/webhook"),
+          # the registration and profile pages read the country catalog signed out; the web client its dictionaries
+          ("GET", "/countries"), ("GET", "/countries/{id}"), ("GET", "/country-settings/{id}"),
+          ("GET", "/localization/lang/{languageCode}")}
 
 
 def resolve(schema):
