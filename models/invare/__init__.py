@@ -12,5 +12,5 @@ from models.session import Database
 InvareBase = make_base("InvareBase")
 database = Database("invare")
 
-from models.invare import companies, countries, otp, users  # noqa: F401  (register the tables)
+from models.invare import addresses, companies, countries, localization, otp, users  # noqa: F401  (register the tables)
 from models.invare import advertisements, listings, materials, notifications  # noqa: F401

@@ -16,7 +16,10 @@ PUBLIC = {("GET", "/"), ("GET", "/livez"), ("GET", "/readyz"), ("GET", "/metrics
           ("GET", "/material-categories/{id}"), ("POST", "/payments/thawani/webhook"),
           ("POST", "/payments/edfapay/webhook"),
           # §3.0: uploads are served from /public
-          ("GET", "/public/images/{file}"), ("GET", "/public/files/{file}")}
+          ("GET", "/public/images/{file}"), ("GET", "/public/files/{file}"),
+          # the registration and profile pages read the country catalog signed out; the web client its dictionaries
+          ("GET", "/countries"), ("GET", "/countries/{id}"), ("GET", "/country-settings/{id}"),
+          ("GET", "/localization/lang/{languageCode}")}
 
 
 def resolve(schema):

@@ -13,7 +13,7 @@ from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
 revision: str = 'invare_0003_catalog'
-down_revision: Union[str, Sequence[str], None] = 'invare_0001_accounts'
+down_revision: Union[str, Sequence[str], None] = 'invare_0002_orgs'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
