@@ -2,7 +2,7 @@
 and deleting (the author, the post's owner, or an administrator)."""
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from models.base import utcnow
 from models.diora import notifications, post as posts
@@ -82,10 +82,11 @@ def delete_comment(session, *, comment_id, user_id, viewer_is_admin=False):
     if user_id not in (comment.user_id, post.user_id) and not viewer_is_admin:
         raise Forbidden("Not authorized to delete this comment", code="AUTH_002")
     gone = [comment] + list(session.scalars(select(Comment).where(Comment.parent_id == comment.id)))
-    authors = {c.user_id for c in gone if c.parent_id is None}
+    authors = {c.user_id for c in gone}
+    session.execute(delete(Comment).where(Comment.parent_id == comment.id).execution_options(synchronize_session=False))
+    session.execute(delete(Comment).where(Comment.id == comment.id).execution_options(synchronize_session=False))
     for row in gone:
-        session.delete(row)
-    session.flush()
+        session.expunge(row)
     posts.count_comment(session, post, -len(gone))
     for author in authors:
         still = session.scalar(select(func.count()).select_from(Comment).where(
