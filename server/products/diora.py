@@ -10,12 +10,13 @@ import flask
 
 from handlers.fields import iso_z
 from integrations.storage import LocalStorage
-from models.diora import database, standing
+from models.diora import database, report, standing
 from models.diora import seed as seed_data
 from models.ids import is_object_id
 from server import tokens
 from server.errors import AuthProblem
 from server.permissions import forbidden
+from server.jobs import Job
 from server.product import Product
 from server.ratelimit import Rule
 from server.realtime import Realtime
@@ -229,4 +230,6 @@ PRODUCT = Product(
     create_admin=seed_data.create_admin,
     realtime=Realtime(register=_register_events, authenticate=socket_user, anonymous=True, send_rule=MESSAGING_RULE,
                       presence=_presence),
+    jobs=(Job("report-cleanup", report.run_cleanup, 24 * 3600,
+              "Delete resolved and dismissed reports older than 7 days"),),
 )
