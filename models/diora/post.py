@@ -67,7 +67,7 @@ class Shown:
     liked: set
 
 
-def _shown(session, rows, viewer_id):
+def shown(session, rows, viewer_id):
     ids = [post.id for post, _owner in rows]
     liked = set()
     if ids and viewer_id:
@@ -85,7 +85,7 @@ def create_post(session, *, user_id, caption, image):
     session.add(post)
     owner.posts_count += 1
     session.flush()
-    return _shown(session, [(post, owner)], user_id)
+    return shown(session, [(post, owner)], user_id)
 
 
 def get_post(session, post_id, *, viewer_id, viewer_is_admin, lock=False):
@@ -102,7 +102,7 @@ def get_post(session, post_id, *, viewer_id, viewer_is_admin, lock=False):
 
 
 def show_post(session, post_id, *, viewer_id, viewer_is_admin):
-    return _shown(session, [tuple(get_post(session, post_id, viewer_id=viewer_id,
+    return shown(session, [tuple(get_post(session, post_id, viewer_id=viewer_id,
                                            viewer_is_admin=viewer_is_admin))], viewer_id)
 
 
@@ -133,20 +133,20 @@ def liked_by(session, *, user_id, viewer_id, viewer_is_admin, page=1, limit=20):
     total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
     rows = session.execute(stmt.limit(limit).offset((page - 1) * limit)).all()
     page_info = Page(items=[], total=total, page=page, limit=limit)
-    return _shown(session, [(p, u) for p, u, _at in rows], viewer_id), page_info, {p.id: at for p, _u, at in rows}
+    return shown(session, [(p, u) for p, u, _at in rows], viewer_id), page_info, {p.id: at for p, _u, at in rows}
 
 
 def _paged(session, stmt, viewer_id, page, limit):
     total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
     rows = session.execute(stmt.limit(limit).offset((page - 1) * limit)).all()
-    return _shown(session, [tuple(r) for r in rows], viewer_id), Page(items=[], total=total, page=page, limit=limit)
+    return shown(session, [tuple(r) for r in rows], viewer_id), Page(items=[], total=total, page=page, limit=limit)
 
 
 def trending(session, *, viewer_id, viewer_is_admin, limit=TRENDING_DEFAULT):
     """The visible posts of others with the highest ``trend_score`` (see the module docstring)."""
     stmt = (visible(_with_owner(), viewer_is_admin=viewer_is_admin).where(Post.user_id != viewer_id)
             .order_by(Post.trend_score.desc(), Post.id.desc()).limit(limit))
-    return _shown(session, [tuple(r) for r in session.execute(stmt).all()], viewer_id)
+    return shown(session, [tuple(r) for r in session.execute(stmt).all()], viewer_id)
 
 
 def toggle_like(session, *, post_id, user_id, viewer_is_admin=False):
