@@ -48,7 +48,8 @@ def like_post(postId, user, token_info):
         uow.commit()
     publish_notifications(events)
     message = "Post liked successfully" if liked else "Post unliked successfully"
-    return ok(message, liked=liked, stars=stars, user={"likedPosts": liked_ids}, post={"_id": postId, "stars": stars}), 200
+    return ok(message, liked=liked, stars=stars, user={"likedPosts": liked_ids},
+              post={"_id": postId, "stars": stars}), 200
 
 
 def get_user_posts(userId, user, token_info, page=1, limit=20):

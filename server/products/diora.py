@@ -31,7 +31,8 @@ WINDOW = 15 * 60
 GENERAL_RULE = Rule("general", 100, WINDOW)
 AUTH_RULE = Rule("auth", 5, WINDOW, prefixes=("/api/auth",))
 UPLOAD_RULE = Rule("upload", 10, WINDOW, prefixes=("/api/upload", "/api/user/upload-image",
-                                                   "/api/user/request-promotion"), methods=("POST", "PUT"))
+                                                   "/api/user/request-promotion", "/api/post/create"),
+                   methods=("POST", "PUT"))
 ADMIN_RULE = Rule("admin", 50, WINDOW, prefixes=("/api/admin",))
 # Sending messages: over HTTP (POST /api/message/messages) and over Socket.IO (the hub's send rule).
 MESSAGING_RULE = Rule("messaging", 30, 60, prefixes=("/api/message/messages",), methods=("POST",))

@@ -36,7 +36,8 @@ class TestCreatePost:
 
     @pytest.mark.parametrize("files, message", [
         ({"caption": (None, "just words")}, "'image' is a required property"),
-        ({"image": ("fake.png", b"not an image at all", "image/png")}, "Only JPG, PNG, GIF and WebP images are allowed"),
+        ({"image": ("fake.png", b"not an image at all", "image/png")},
+         "Only JPG, PNG, GIF and WebP images are allowed"),
     ])
     def test_refuses_a_missing_or_fake_image(self, client, make, files, message):
         me = make.user()

@@ -4,7 +4,6 @@ import datetime as dt
 import secrets
 import threading
 
-import pytest
 from sqlalchemy import func, select
 
 from models.base import utcnow

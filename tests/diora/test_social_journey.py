@@ -36,7 +36,8 @@ def test_signup_post_like_comment_notification_follow_trending_search(client):
                         json={"text": "Thanks!"})
     assert reply.status_code == 201
     inbox = client.get("/api/notification", headers=as_author).json()
-    assert [(n["type"], n["title"]) for n in inbox["notifications"]] == [("comment", "New Comment"), ("like", "New Like")]
+    assert [(n["type"], n["title"]) for n in inbox["notifications"]] == [
+        ("comment", "New Comment"), ("like", "New Like")]
     assert inbox["unreadCount"] == 2
     fan_inbox = client.get("/api/notification", headers=as_fan).json()
     assert [n["title"] for n in fan_inbox["notifications"]] == ["New Reply"]
@@ -102,8 +103,8 @@ def test_the_cleanup_job_from_the_command_line(tmp_path):
     engine = create_engine(url)
     with engine.begin() as connection:
         connection.execute(text(
-            "INSERT INTO users (id, email, username, full_name, password_hash, bio, is_verified, type, location, status,"
-            " followers_count, following_count, posts_count, theme, notification_settings, privacy, onboarding,"
+            "INSERT INTO users (id, email, username, full_name, password_hash, bio, is_verified, type, location,"
+            " status, followers_count, following_count, posts_count, theme, notification_settings, privacy, onboarding,"
             " shop_categories, shop_rating_sum, shop_review_count, last_active_at, created_at, updated_at) VALUES"
             " ('aaaaaaaaaaaaaaaaaaaaaaaa', 'r@x.io', 'r', 'R', 'x', '', 0, 'user', '', 'active', 0, 0, 0, 'light',"
             " '{}', '{}', '{}', '', 0, 0, '2030-01-01', '2030-01-01', '2030-01-01')"))
