@@ -25,7 +25,7 @@ from models.diora.tables.post import Post, PostLike
 from models.diora.tables.users import User
 from models.errors import Forbidden, NotFound
 from models.ids import is_object_id
-from models.paging import Page
+from models.paging import Page, Paged, count_rows
 
 POST_NOT_FOUND = "Post not found"
 EPOCH = dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)
@@ -109,7 +109,7 @@ def show_post(session, post_id, *, viewer_id, viewer_is_admin):
 def feed(session, *, viewer_id, viewer_is_admin, page=1, limit=20):
     """Every visible post, newest first, one page: ``(Shown, Page)``."""
     stmt = visible(_with_owner(), viewer_is_admin=viewer_is_admin).order_by(Post.created_at.desc(), Post.id.desc())
-    return _paged(session, stmt, viewer_id, page, limit)
+    return _paged(session, stmt, viewer_id, page, limit, count_key=("diora-feed", viewer_is_admin))
 
 
 def posts_of(session, *, owner_id, viewer_id, viewer_is_admin, page=1, limit=20):
@@ -136,8 +136,10 @@ def liked_by(session, *, user_id, viewer_id, viewer_is_admin, page=1, limit=20):
     return shown(session, [(p, u) for p, u, _at in rows], viewer_id), page_info, {p.id: at for p, _u, at in rows}
 
 
-def _paged(session, stmt, viewer_id, page, limit):
-    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+def _paged(session, stmt, viewer_id, page, limit, count_key=None):
+    """One page of ``stmt``'s rows. The total is exact up to ``models.paging.ESTIMATE_FROM`` rows and
+    the planner's estimate beyond (PostgreSQL), so that a page of a large feed does not count it all."""
+    total = count_rows(session, Paged(stmt), key=count_key)
     rows = session.execute(stmt.limit(limit).offset((page - 1) * limit)).all()
     return shown(session, [tuple(r) for r in rows], viewer_id), Page(items=[], total=total, page=page, limit=limit)
 
