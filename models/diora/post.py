@@ -20,7 +20,7 @@ from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from models.base import as_utc, utcnow
-from models.diora import notifications, standing, users
+from models.diora import messages, notifications, standing, users
 from models.diora.tables.post import Post, PostLike
 from models.diora.tables.users import User
 from models.errors import Forbidden, NotFound
@@ -218,3 +218,16 @@ def delete_post(session, *, post_id, user_id, viewer_is_admin=False):
                     .values(posts_count=User.posts_count - 1).execution_options(synchronize_session=False))
     session.execute(delete(Post).where(Post.id == post.id).execution_options(synchronize_session=False))
     return post
+
+
+def shared_posts(session, ids):
+    """``{id: summary}`` of the posts (not hidden) among ``ids``: what a message sharing a post shows
+    (registered with the messaging area; one query)."""
+    rows = session.execute(select(Post.id, Post.image_url, Post.caption, Post.stars, Post.user_id, User.username,
+                                  User.avatar).join(User, User.id == Post.user_id)
+                           .where(Post.id.in_(list(ids)), Post.is_hidden.is_(False))).all()
+    return {row.id: {"_id": row.id, "imageUrl": row.image_url, "caption": row.caption, "stars": row.stars,
+                     "user": {"_id": row.user_id, "username": row.username, "avatar": row.avatar}} for row in rows}
+
+
+messages.register_shared("post", shared_posts)

@@ -1,14 +1,13 @@
 """Demo data for a fresh Diora database, and administrators. Other areas extend :func:`seed` with their
-own demo rows (products, conversations) after the accounts below exist; the feed's posts (with their
+own demo rows (products) after the accounts below exist; the feed's posts (with their
 pictures in the storage), likes, comments and a reply are here."""
 import io
 
 from PIL import Image
 from sqlalchemy import select
 
-from models.diora import conversations, messages, users
 from integrations.storage import LocalStorage
-from models.diora import comment as comments, post as posts, users
+from models.diora import comment as comments, conversations, messages, post as posts, users
 from models.diora.tables.users import Follow, User
 from models.passwords import hash_password
 
@@ -59,6 +58,7 @@ def seed(session, settings=None):
         made[followed].followers_count += 1
     session.flush()
     _seed_conversations(session, made)
+    _seed_posts(session, settings, made)
     return demo
 
 
@@ -71,8 +71,6 @@ def _seed_conversations(session, made):
     group, _ = conversations.create_group(session, user_id=made[owner].id, name=name,
                                           participant_ids=[made[m].id for m in members])
     messages.send(session, user_id=made[owner].id, conversation_id=group.id, text=text)
-    _seed_posts(session, settings, made)
-    return demo
 
 
 # author, caption, picture colour, likers, comments (author, text)

@@ -246,3 +246,20 @@ class TestDeletePost:
 
     def test_needs_a_token(self, client):
         assert client.delete(f"/api/post/{NO_POST}").status_code == 401
+
+
+class TestSharedInMessages:
+    def test_a_shared_post_must_exist_and_shows_its_summary(self, client, make):
+        me, friend, author = make.user(), make.user(), make.user()
+        post = make_post(author, caption="share me")
+        opened = client.post("/api/message/conversations", headers=make.headers(me),
+                             json={"participantId": friend.id, "type": "private"})
+        conversation_id = opened.json()["conversation"]["_id"]
+        missing = client.post("/api/message/messages", headers=make.headers(me),
+                              json={"conversationId": conversation_id, "type": "post", "postId": NO_POST})
+        assert (missing.status_code, missing.json()["message"]) == (404, "Post not found")
+        sent = client.post("/api/message/messages", headers=make.headers(me),
+                           json={"conversationId": conversation_id, "type": "post", "postId": post.id})
+        assert sent.json()["message"]["postId"] == {
+            "_id": post.id, "imageUrl": post.image_url, "caption": "share me", "stars": 0,
+            "user": {"_id": author.id, "username": author.username, "avatar": None}}

@@ -1,8 +1,8 @@
 """Diora social: posts and their likes, comments and replies, reports; a full-text index on captions
 (PostgreSQL).
 
-Revision ID: diora_0003_social
-Revises: diora_0001_accounts
+Revision ID: diora_0006_social
+Revises: diora_0005_messages
 Create Date: 2026-11-23
 
 """
@@ -12,8 +12,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision: str = 'diora_0003_social'
-down_revision: Union[str, Sequence[str], None] = 'diora_0001_accounts'
+revision: str = 'diora_0006_social'
+down_revision: Union[str, Sequence[str], None] = 'diora_0005_messages'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
