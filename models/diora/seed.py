@@ -1,8 +1,13 @@
 """Demo data for a fresh Diora database, and administrators. Other areas extend :func:`seed` with their
-own demo rows (posts, products, conversations) after the accounts below exist."""
+own demo rows (products) after the accounts below exist; the feed's posts (with their
+pictures in the storage), likes, comments and a reply are here."""
+import io
+
+from PIL import Image
 from sqlalchemy import select
 
-from models.diora import conversations, messages, users
+from integrations.storage import LocalStorage
+from models.diora import comment as comments, conversations, messages, post as posts, users
 from models.diora.catalog_seed import seed_catalog
 from models.diora.tables.users import Follow, User
 from models.passwords import hash_password
@@ -55,6 +60,7 @@ def seed(session, settings=None):
     session.flush()
     _seed_conversations(session, made)
     seed_catalog(session, made, settings)
+    _seed_posts(session, settings, made)
     return demo
 
 
@@ -67,6 +73,45 @@ def _seed_conversations(session, made):
     group, _ = conversations.create_group(session, user_id=made[owner].id, name=name,
                                           participant_ids=[made[m].id for m in members])
     messages.send(session, user_id=made[owner].id, conversation_id=group.id, text=text)
+
+
+# author, caption, picture colour, likers, comments (author, text)
+POSTS = [
+    ("alice", "Thrifted denim jacket, 90s cut", (70, 110, 170), ["bob", "carol"],
+     [("bob", "That jacket is a find!"), ("carol", "Love the fit")]),
+    ("bob", "All black everything", (25, 25, 25), ["alice"], [("alice", "Clean.")]),
+    ("carol", "Capsule wardrobe: 10 pieces, 30 outfits", (220, 210, 190), ["alice", "bob"], []),
+    ("urbanthreads", "New drop: heavyweight hoodies", (150, 40, 40), ["alice"], [("bob", "Restock when?")]),
+]
+
+
+def _seed_posts(session, settings, made):
+    """Demo posts with real pictures in the storage, their likes and comments (with a reply)."""
+    storage = LocalStorage(settings.storage_dir) if settings is not None and settings.storage_dir else None
+    base = ((settings.public_url if settings is not None else "") or "http://127.0.0.1:5010").rstrip("/")
+    for index, (author, caption, colour, likers, notes) in enumerate(POSTS):
+        key = f"images/seed-post-{index + 1}.png"
+        if storage is not None:
+            storage.save(key, _picture(colour))
+        shown = posts.create_post(session, user_id=made[author].id, caption=caption,
+                                  image=(f"{base}/api/uploads/{key}", key))
+        post = shown.rows[0][0]
+        for liker in likers:
+            posts.toggle_like(session, post_id=post.id, user_id=made[liker].id, viewer_is_admin=True)
+        first = None
+        for commenter, text in notes:
+            comment, _author, _notes = comments.create_comment(session, post_id=post.id, user_id=made[commenter].id,
+                                                               text=text, viewer_is_admin=True)
+            first = first or comment
+        if first is not None:
+            comments.reply(session, comment_id=first.id, user_id=made[author].id, text="Thank you!",
+                           viewer_is_admin=True)
+
+
+def _picture(colour):
+    out = io.BytesIO()
+    Image.new("RGB", (600, 750), colour).save(out, "PNG")
+    return out.getvalue()
 
 
 def create_admin(session, username, email, password):

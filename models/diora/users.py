@@ -132,8 +132,9 @@ def profile(session, user, *, with_likes=False):
 
 def liked_post_ids(session, user_id):
     """Ids of the posts ``user_id`` liked, newest like first (the client's ``user.likedPosts``).
-    The posts area owns the likes table and replaces this body with its query."""
-    return []
+    The likes live in the posts area's table (``post_likes``)."""
+    from models.diora import post  # the posts area imports this module
+    return post.liked_post_ids(session, user_id)
 
 
 def update_profile(session, *, user_id, changes, avatar=None):

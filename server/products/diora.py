@@ -10,12 +10,13 @@ import flask
 
 from handlers.fields import iso_z
 from integrations.storage import LocalStorage
-from models.diora import database, standing
+from models.diora import database, report, standing
 from models.diora import seed as seed_data
 from models.ids import is_object_id
 from server import tokens
 from server.errors import AuthProblem
 from server.permissions import forbidden
+from server.jobs import Job
 from server.product import Product
 from server.ratelimit import Rule
 from server.realtime import Realtime
@@ -30,8 +31,8 @@ WINDOW = 15 * 60
 GENERAL_RULE = Rule("general", 100, WINDOW)
 AUTH_RULE = Rule("auth", 5, WINDOW, prefixes=("/api/auth",))
 UPLOAD_RULE = Rule("upload", 10, WINDOW, prefixes=("/api/upload", "/api/user/upload-image",
-                                                   "/api/user/request-promotion", "/api/shop/profile", "/api/product",
-                                                   "/api/review"), methods=("POST", "PUT"))
+                                                    "/api/user/request-promotion", "/api/shop/profile", "/api/product",
+                                                    "/api/review", "/api/post/create"), methods=("POST", "PUT"))
 ADMIN_RULE = Rule("admin", 50, WINDOW, prefixes=("/api/admin",))
 # Sending messages: over HTTP (POST /api/message/messages) and over Socket.IO (the hub's send rule).
 MESSAGING_RULE = Rule("messaging", 30, 60, prefixes=("/api/message/messages",), methods=("POST",))
@@ -230,4 +231,6 @@ PRODUCT = Product(
     create_admin=seed_data.create_admin,
     realtime=Realtime(register=_register_events, authenticate=socket_user, anonymous=True, send_rule=MESSAGING_RULE,
                       presence=_presence),
+    jobs=(Job("report-cleanup", report.run_cleanup, 24 * 3600,
+              "Delete resolved and dismissed reports older than 7 days"),),
 )
