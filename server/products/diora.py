@@ -10,6 +10,7 @@ import flask
 
 from handlers.fields import iso_z
 from integrations.storage import LocalStorage
+from integrations.stripe_payments import gateway_from_env
 from models.diora import database, standing
 from models.diora import seed as seed_data
 from models.ids import is_object_id
@@ -167,6 +168,14 @@ def public_url(path):
 def configure(app, settings):
     runtime = PRODUCT.runtime
     runtime.storage = LocalStorage(settings.storage_dir)
+    # Stripe (integrations/stripe_payments.py): STRIPE_MODE=fake by default outside production, its test
+    # checkout and onboarding pages served by this API under /api/stripe/fake-*.
+    api_root = (settings.public_url or f"http://localhost:{PRODUCT.port}").rstrip("/") + PRODUCT.base_path
+    runtime.stripe = gateway_from_env(production=settings.is_production, data_dir=settings.data_dir,
+                                      public_base_url=api_root)
+    from handlers.diora import stripe_pages  # handlers import this module: imported once the product exists
+
+    stripe_pages.mount(app, runtime)
     if PRODUCT.realtime is None:
         runtime.realtime = None  # no Socket.IO hub yet (the messaging area declares Product(realtime=...))
 
