@@ -2,3 +2,4 @@
 from models.diora.tables import users  # noqa: F401
 from models.diora.tables import notifications  # noqa: F401
 from models.diora.tables import promotions  # noqa: F401
+from models.diora.tables import catalog  # noqa: F401
