@@ -12,10 +12,12 @@ from handlers.fields import iso_z
 from integrations.storage import LocalStorage
 from integrations.stripe_payments import gateway_from_env
 from models.diora import database, standing
+from models.diora.payments import cancel_unpaid
 from models.diora import seed as seed_data
 from models.ids import is_object_id
 from server import tokens
 from server.errors import AuthProblem
+from server.jobs import Job
 from server.permissions import forbidden
 from server.product import Product
 from server.ratelimit import Rule
@@ -195,6 +197,9 @@ PRODUCT = Product(
     rate_rules=(GENERAL_RULE, AUTH_RULE, UPLOAD_RULE, ADMIN_RULE, MESSAGING_RULE),
     trailing_slash=True,
     configure=configure,
+    jobs=(Job("cancel-unpaid-orders", cancel_unpaid, every=15 * 60,
+              description="Card orders still unpaid 24 hours after they were placed are cancelled and their "
+                          "stock given back."),),
     seed=seed_data.seed,
     create_admin=seed_data.create_admin,
 )
