@@ -50,7 +50,7 @@ def shop_orders(user, status=None, page=1, limit=20):
     with database.reading() as session:
         found, buyers = orders.for_shop(session, shop_id=user, status=REFERENCE_STATUSES.get(status, status),
                                         page=page, limit=limit)
-        shown = [shop_order(o, user, buyers.get(o.user_id)) for o in found.items]
+        shown = [shop_order(o, user, buyers[o.user_id]) for o in found.items]
     return ok(orders=shown, totalPages=found.total_pages, currentPage=found.page, totalOrders=found.total), 200
 
 

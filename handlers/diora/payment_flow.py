@@ -30,8 +30,9 @@ def create_stripe_session(body, user):
 
 
 def _wants_html():
+    """A browser (``Accept`` preferring ``text/html``) gets the page; everyone else JSON."""
     accept = flask.request.accept_mimetypes
-    return accept.best_match(["application/json", "text/html"]) == "text/html" and accept["text/html"] > accept["application/json"]
+    return accept.quality("text/html") > accept.quality("application/json")
 
 
 def order_success(orderId=None, session_id=None):
@@ -47,8 +48,8 @@ def order_success(orderId=None, session_id=None):
         page = (f"<!doctype html><html><head><meta charset=\"utf-8\"><title>{message}</title></head><body>"
                 f"<h1>{message}</h1><p>Order {html.escape(shown['orderNumber'])}</p>"
                 f"<p>Total: ${shown['total']:.2f}</p><ul>{rows}</ul></body></html>")
-        return page, 200, {"Content-Type": "text/html; charset=utf-8"}
-    return ok(message, order=summary), 200
+        return page, 200, {"Content-Type": "text/html"}
+    return ok(message, order=summary), 200, {"Content-Type": "application/json"}
 
 
 def order_cancel(orderId=None):

@@ -140,7 +140,8 @@ def with_items(session, orders):
     """Load the lines of ``orders`` in one query (the relationship never loads lazily)."""
     ids = [o.id for o in orders]
     if ids:
-        session.scalars(select(Order).where(Order.id.in_(ids)).options(selectinload(Order.items))).all()
+        session.scalars(select(Order).where(Order.id.in_(ids)).options(selectinload(Order.items))
+                        .execution_options(populate_existing=True)).all()
     return orders
 
 
@@ -239,7 +240,9 @@ def release_stock(session, order):
     """Give the order's stock back, once (the caller holds the order's row lock)."""
     if order.stock_released:
         return False
+    session.flush()  # the stock service expires what is loaded: write the order's changes first
     stock.restore_stock(session, [(i.product_id, i.quantity) for i in order.items if i.product_id])
+    with_items(session, [order])  # the stock service expired everything loaded
     order.stock_released = True
     return True
 

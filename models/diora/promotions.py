@@ -72,7 +72,7 @@ def decide(session, *, request_id, admin_id, action, comments=None, now=None):
     shop: ``fullName`` becomes the business name, ``bio`` its description, the shop profile starts
     afresh (contact email, business type, years and expected products copied) and the shop onboarding
     starts at step 0. The requester gets a ``system`` notification either way.
-    Returns ``(request, notification)``."""
+    Returns ``(request, requester, notification)``."""
     request = None
     if is_object_id(request_id):
         request = session.scalars(select(PromotionRequest).where(PromotionRequest.id == request_id)
@@ -102,4 +102,4 @@ def decide(session, *, request_id, admin_id, action, comments=None, now=None):
     note = notifications.notify(
         session, recipient_id=user.id, type="system", title=title, message=message, actor_id=admin_id,
         data={"requestId": request.id, "status": request.status, "comments": comments}, force=True)
-    return request, note
+    return request, user, note

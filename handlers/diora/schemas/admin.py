@@ -60,8 +60,8 @@ requester = dumper(RequesterOut())
 _promotion_request = dumper(PromotionRequestOut())
 
 
-def promotion_request(request, user=None):
-    return {**_promotion_request(request), "user": requester(user) if user is not None else None}
+def promotion_request(request, user):
+    return {**_promotion_request(request), "user": requester(user)}
 
 
 def moderated_user(user):

@@ -52,7 +52,7 @@ def order_out(order, items=None):
 
 
 def customer(user):
-    return {"_id": user.id, "fullName": user.full_name, "email": user.email, "avatar": user.avatar} if user else None
+    return {"_id": user.id, "fullName": user.full_name, "email": user.email, "avatar": user.avatar}
 
 
 def shop_order(order, shop_id, buyer):
