@@ -198,7 +198,9 @@ class TestCreateProduct:
         response = client.post("/api/product", data=form(), headers=headers,
                                files=[("image", ("a.png", b"not an image", "image/png"))])
         assert response.status_code == 400 and response.json()["field"] == "image"
-        assert "image" in client.post("/api/product", data=form(), headers=headers).json()["message"]
+        no_image = client.post("/api/product", data=form(description=None), headers=headers,
+                               files={"description": (None, "No picture")})
+        assert no_image.status_code == 400 and "image" in no_image.json()["message"]
         six = [("image", (f"{i}.png", png(), "image/png")) for i in range(6)]
         assert client.post("/api/product", data=form(), headers=headers, files=six).status_code == 400
 
