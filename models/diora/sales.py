@@ -3,10 +3,9 @@ analytics.
 
 The orders area owns ``models.diora.tables.orders``; this module reads it through this interface only:
 
-- ``Order``: ``id``, ``user_id`` (the buyer), ``status`` (``cancelled`` orders never count),
-  ``created_at``, ``order_number``;
-- ``OrderItem``: ``order_id``, ``product_id``, ``price`` (the unit price paid, after the discount) and
-  ``quantity``.
+- ``Order``: ``id``, ``user_id`` (the buyer), ``status`` (``cancelled`` orders never count), ``created_at``;
+- ``OrderItem``: ``order_id``, ``product_id`` (null once the product is deleted), ``shop_id``, ``name``,
+  ``price`` (the unit price paid, after the discount) and ``quantity``.
 
 Until that module exists every figure is zero and nothing is a verified purchase."""
 import datetime as dt
@@ -19,6 +18,8 @@ from models.diora.tables.catalog import Product
 
 CANCELLED = "cancelled"
 TREND_DAYS = 30
+RECENT_ORDERS = 10
+TOP_PRODUCTS = 5
 
 
 def _orders():
@@ -32,10 +33,9 @@ def _orders():
     return order, item
 
 
-def _counted(order, item):
-    """A select of order items joined to their products and live (not cancelled) orders."""
-    return (select().select_from(item).join(order, order.id == item.order_id)
-            .join(Product, Product.id == item.product_id).where(order.status != CANCELLED))
+def _live(order, item):
+    """Order items of live (not cancelled) orders."""
+    return select().select_from(item).join(order, order.id == item.order_id).where(order.status != CANCELLED)
 
 
 def has_bought(session, *, user_id, product_id=None, shop_id=None):
@@ -44,53 +44,56 @@ def has_bought(session, *, user_id, product_id=None, shop_id=None):
     if tables is None:
         return False
     order, item = tables
-    stmt = _counted(order, item).add_columns(item.order_id).where(order.user_id == user_id).limit(1)
-    stmt = stmt.where(item.product_id == product_id) if product_id else stmt.where(Product.shop_id == shop_id)
+    stmt = _live(order, item).add_columns(item.order_id).where(order.user_id == user_id).limit(1)
+    stmt = stmt.where(item.product_id == product_id) if product_id else stmt.where(item.shop_id == shop_id)
     return session.execute(stmt).first() is not None
 
 
 def shop_sales(session, shop_id, *, now=None):
     """``{totalOrders, totalRevenue, unitsSold, orderTrends, recentOrders, topProducts}`` for the shop:
-    orders holding at least one of its products, revenue from its own items (price × quantity)."""
-    empty = {"totalOrders": 0, "totalRevenue": 0.0, "unitsSold": 0, "orderTrends": [], "recentOrders": [],
-             "topProducts": []}
+    orders holding at least one of its items; revenue from its own items (unit price paid × quantity)."""
     tables = _orders()
     if tables is None:
-        return empty
+        return {"totalOrders": 0, "totalRevenue": 0.0, "unitsSold": 0, "orderTrends": [], "recentOrders": [],
+                "topProducts": []}
     order, item = tables
     now = now or utcnow()
-    revenue = func.sum(cast(item.price, Float) * item.quantity)
-    mine = _counted(order, item).where(Product.shop_id == shop_id)
-    totals = session.execute(mine.add_columns(func.count(func.distinct(order.id)), revenue,
-                                              func.sum(item.quantity))).one()
-    since = now - dt.timedelta(days=TREND_DAYS)
+    amount = cast(item.price, Float) * item.quantity
+    mine = _live(order, item).where(item.shop_id == shop_id)
+    orders_count, revenue, units = session.execute(
+        mine.add_columns(func.count(func.distinct(order.id)), func.sum(amount), func.sum(item.quantity))).one()
     daily = {}
-    rows = session.execute(mine.add_columns(order.id, order.created_at, cast(item.price, Float) * item.quantity)
-                           .where(order.created_at >= since)).all()
-    for order_id, created_at, amount in rows:
+    for order_id, created_at, value in session.execute(
+            mine.add_columns(order.id, order.created_at, amount)
+            .where(order.created_at >= now - dt.timedelta(days=TREND_DAYS))).all():
         day = as_utc(created_at).date().isoformat()
-        entry = daily.setdefault(day, {"_id": day, "orders": set(), "revenue": 0.0})
-        entry["orders"].add(order_id)
-        entry["revenue"] += float(amount or 0)
-    trends = [{"_id": day, "orderCount": len(e["orders"]), "revenue": round(e["revenue"], 2)}
-              for day, e in sorted(daily.items())]
+        entry = daily.setdefault(day, [set(), 0.0])
+        entry[0].add(order_id)
+        entry[1] += float(value or 0)
     recent = session.execute(
-        mine.add_columns(order.id, order.created_at, order.status, func.sum(cast(item.price, Float) * item.quantity),
+        mine.add_columns(order.id, func.max(order.created_at), func.max(order.status), func.sum(amount),
                          func.sum(item.quantity))
-        .group_by(order.id).order_by(order.created_at.desc()).limit(10)).all()
+        .group_by(order.id).order_by(func.max(order.created_at).desc(), order.id).limit(RECENT_ORDERS)).all()
+    sold = func.sum(item.quantity)
     top = session.execute(
-        mine.add_columns(Product.id, Product.name, Product.image_urls, Product.price, func.sum(item.quantity).label("sold"),
-                         revenue.label("revenue"))
-        .group_by(Product.id)  # the other columns depend on the key
-        .order_by(func.sum(item.quantity).desc(), Product.id).limit(5)).all()
+        mine.where(item.product_id.is_not(None))
+        .add_columns(item.product_id, func.max(item.name), sold, func.sum(amount))
+        .group_by(item.product_id).order_by(sold.desc(), item.product_id).limit(TOP_PRODUCTS)).all()
+    current = {p.id: p for p in session.scalars(select(Product).where(Product.id.in_([row[0] for row in top])))}
     return {
-        "totalOrders": totals[0] or 0,
-        "totalRevenue": round(float(totals[1] or 0), 2),
-        "unitsSold": int(totals[2] or 0),
-        "orderTrends": trends,
-        "recentOrders": [{"_id": oid, "createdAt": as_utc(at), "status": status, "revenue": round(float(amount or 0), 2),
-                          "items": int(count or 0)} for oid, at, status, amount, count in recent],
-        "topProducts": [{"_id": pid, "productId": pid, "name": name, "imageUrl": images or [], "price": float(price),
-                         "totalSold": int(sold or 0), "sales": int(sold or 0), "revenue": round(float(rev or 0), 2)}
-                        for pid, name, images, price, sold, rev in top],
+        "totalOrders": orders_count or 0,
+        "totalRevenue": round(float(revenue or 0), 2),
+        "unitsSold": int(units or 0),
+        "orderTrends": [{"_id": day, "orderCount": len(ids), "revenue": round(total, 2)}
+                        for day, (ids, total) in sorted(daily.items())],
+        "recentOrders": [{"_id": oid, "createdAt": as_utc(at), "status": status, "revenue": round(float(value or 0), 2),
+                          "items": int(count or 0)} for oid, at, status, value, count in recent],
+        "topProducts": [_top(pid, name, count, value, current.get(pid)) for pid, name, count, value in top],
     }
+
+
+def _top(product_id, name, count, value, product):
+    return {"_id": product_id, "productId": product_id, "name": product.name if product else name,
+            "imageUrl": list(product.image_urls or []) if product else [],
+            "price": float(product.price) if product else 0.0, "totalSold": int(count or 0), "sales": int(count or 0),
+            "revenue": round(float(value or 0), 2)}

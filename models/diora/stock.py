@@ -15,7 +15,7 @@ from models.diora.tables.catalog import Product
 from models.errors import NotFound, RuleViolation
 
 PRODUCT_NOT_FOUND = "PROD_001"
-NOT_ENOUGH_STOCK = "CART_003"
+OUT_OF_STOCK = "CART_002"
 
 
 def _quantities(lines):
@@ -36,7 +36,7 @@ def _quantities(lines):
 
 def take_stock(session, lines):
     """Take each line's quantity out of stock, or raise (and move nothing the caller keeps: the caller's
-    transaction is rolled back by the error): 404 ``PROD_001`` for a product that is gone, 400 ``CART_003``
+    transaction is rolled back by the error): 404 ``PROD_001`` for a product that is gone, 400 ``CART_002``
     ``Insufficient stock for <name>. Available: <n>, Requested: <m>`` (the original's message)."""
     for product_id, quantity in _quantities(lines):
         moved = session.execute(
@@ -49,7 +49,7 @@ def take_stock(session, lines):
         if row is None:
             raise NotFound("Product not found", code=PRODUCT_NOT_FOUND)
         raise RuleViolation(f"Insufficient stock for {row.name}. Available: {row.stock}, Requested: {quantity}",
-                            field="quantity", code=NOT_ENOUGH_STOCK,
+                            field="quantity", code=OUT_OF_STOCK,
                             details={"productId": product_id, "available": row.stock, "requested": quantity})
     session.expire_all()
 

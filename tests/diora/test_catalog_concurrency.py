@@ -66,7 +66,7 @@ def test_stock_is_never_oversold(race_db):
 
     results = run_together(buy)
     assert results.count(None) == 3
-    assert all(isinstance(r, RuleViolation) and r.code == "CART_003" for r in results if r is not None)
+    assert all(isinstance(r, RuleViolation) and r.code == "CART_002" for r in results if r is not None)
     with race_db.reading() as session:
         item = session.get(Product, product_id)
         assert (item.stock, item.sold_count) == (0, 3)
