@@ -3,6 +3,7 @@ own demo rows (posts, products, conversations) after the accounts below exist.""
 from sqlalchemy import select
 
 from models.diora import users
+from models.diora.catalog_seed import seed_catalog
 from models.diora.tables.users import Follow, User
 from models.passwords import hash_password
 
@@ -48,6 +49,7 @@ def seed(session, settings=None):
         made[follower].following_count += 1
         made[followed].followers_count += 1
     session.flush()
+    seed_catalog(session, made, settings)
     return demo
 
 

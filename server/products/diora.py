@@ -32,7 +32,8 @@ WINDOW = 15 * 60
 GENERAL_RULE = Rule("general", 100, WINDOW)
 AUTH_RULE = Rule("auth", 5, WINDOW, prefixes=("/api/auth",))
 UPLOAD_RULE = Rule("upload", 10, WINDOW, prefixes=("/api/upload", "/api/user/upload-image",
-                                                   "/api/user/request-promotion"), methods=("POST", "PUT"))
+                                                   "/api/user/request-promotion", "/api/shop/profile", "/api/product",
+                                                   "/api/review"), methods=("POST", "PUT"))
 ADMIN_RULE = Rule("admin", 50, WINDOW, prefixes=("/api/admin",))
 MESSAGING_RULE = Rule("messaging", 30, 60, prefixes=("/api/message/messages",), methods=("POST",))
 RATE_LIMITED = "Rate limit exceeded. Please try again later."
