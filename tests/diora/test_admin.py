@@ -5,6 +5,7 @@ import pytest
 
 from models.diora import database, promotions
 from tests.diora.conftest import error
+from tests.diora.shopping import product
 
 pytestmark = pytest.mark.usefixtures("diora")
 
@@ -218,3 +219,47 @@ class TestDecidePromotion:
         answer = client.put(f"/api/admin/promotion-requests/{'b' * 24}", headers=make.headers(make.admin()),
                             json={"action": "approve"})
         assert answer.status_code == 404 and answer.json() == error("Promotion request not found")
+
+
+class TestSearchProducts:
+    def test_query_and_filters(self, client, make):
+        shop = make.shop(username="velvet")
+        coat = product(shop, name="Wool Coat", stock=0, reports=2)
+        product(shop, name="Silk Scarf", is_hidden=True)
+        headers = make.headers(make.admin())
+        found = client.get("/api/admin/products/search?q=coat", headers=headers).json()
+        assert [p["_id"] for p in found["products"]] == [coat.id]
+        item = found["products"][0]
+        assert (item["shop"]["username"], item["reports"], item["isHidden"], item["price"]) == ("velvet", 2, False, 60.0)
+        assert [p["name"] for p in client.get("/api/admin/products/search?hidden=true", headers=headers).json()[
+            "products"]] == ["Silk Scarf"]
+        assert [p["name"] for p in client.get("/api/admin/products/search?outOfStock=true", headers=headers).json()[
+            "products"]] == ["Wool Coat"]
+        assert [p["name"] for p in client.get("/api/admin/products/search?reported=true", headers=headers).json()[
+            "products"]] == ["Wool Coat"]
+        assert client.get("/api/admin/products/search?shopId=nope", headers=headers).status_code == 400
+
+
+class TestHideProduct:
+    def test_hides_and_tells_the_shop(self, client, make):
+        shop = make.shop()
+        coat = product(shop, name="Wool Coat")
+        answer = client.post(f"/api/admin/products/{coat.id}/hide", headers=make.headers(make.admin()),
+                             json={"reason": "Counterfeit"})
+        assert answer.status_code == 200
+        assert (answer.json()["message"], answer.json()["product"]["isHidden"]) == ("Product hidden successfully", True)
+        note = make.notifications(shop)[0]
+        assert (note.type, note.product_id) == ("warning", coat.id)
+        assert note.message == 'Your product "Wool Coat" was hidden from the marketplace. Reason: Counterfeit'
+
+    def test_unknown_is_404_and_users_403(self, client, make):
+        answer = client.post(f"/api/admin/products/{'d' * 24}/hide", headers=make.headers(make.admin()), json={})
+        assert answer.status_code == 404 and answer.json()["code"] == "PROD_001"
+        assert client.post(f"/api/admin/products/{'d' * 24}/hide", headers=make.headers(), json={}).status_code == 403
+
+
+class TestShowProduct:
+    def test_shows_again(self, client, make):
+        coat = product(make.shop(), is_hidden=True)
+        answer = client.post(f"/api/admin/products/{coat.id}/show", headers=make.headers(make.admin()))
+        assert answer.json()["message"] == "Product shown successfully" and answer.json()["product"]["isHidden"] is False
