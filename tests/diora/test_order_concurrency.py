@@ -1,6 +1,7 @@
 """Races on a real, committed database (a SQLite file or a fresh PostgreSQL database) from real
 threads: buyers racing for the last units never oversell, and one payment delivered many times at once
 changes its order once."""
+import datetime as dt
 import os
 import secrets
 import threading
@@ -168,3 +169,22 @@ def test_cancel_races_the_expiry_and_stock_comes_back_once(race_db):
     with race_db.reading() as session:
         assert session.get(Product, jacket).stock == 4
         assert session.get(Order, order_id).status == "cancelled"
+
+
+def test_two_job_runs_at_once_cancel_each_unpaid_order_once(race_db):
+    shop = account(race_db, "shop", "shop")
+    jacket = stocked_product(race_db, shop, 6)
+    buyers = [account(race_db, "buyer") for _ in range(3)]
+    for buyer in buyers:
+        with race_db.unit_of_work() as uow:
+            orders.place_order(uow.session, user_id=buyer, shipping_address=ADDRESS, payment_method="card",
+                               items=[{"productId": jacket, "quantity": 2}])
+            uow.commit()
+    later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=25)
+    with race_db.reading() as session:  # earlier races in this module left unpaid card orders too
+        unpaid = session.scalar(select(func.count()).select_from(Order).where(Order.payment_status == "pending",
+                                                                            Order.status == "processing"))
+    results = run_together(lambda index: payments.cancel_unpaid(race_db, later), 2)
+    assert sum(r["cancelled"] for r in results) == unpaid >= 3, results
+    with race_db.reading() as session:
+        assert session.get(Product, jacket).stock == 6
