@@ -71,6 +71,8 @@ class Realtime:
     send_rule: Rule | None = None  # client sends counted per user (e.g. Rule("messaging", 30, 60))
     error_event: str = "error"
     render_error: Callable | None = None  # (event, code, message, details) -> payload; default a flat dict
+    presence: Callable | None = None  # async (hub, user_id, online): a user's first socket on this worker
+    #                                   authenticated (True) / its last one here gone (False)
 
 
 @dataclass
@@ -168,6 +170,8 @@ class Hub:
         self.connections.dec()
         with _logging_as(socket.request_id):
             log.info("socket %s disconnected (%s)", sid, reason or "-")
+            if socket.user is not None and not self._sockets_of(socket.user):
+                await self._presence(socket.user, False)
 
     async def _user_for(self, token, sid):
         authenticate = self.options.authenticate
@@ -187,8 +191,22 @@ class Hub:
         socket = self.sockets[sid]
         if socket.user is not None and socket.user != user:
             await self.sio.leave_room(sid, user_room(socket.user))
+        first = socket.user != user and not self._sockets_of(user)
         socket.user = user
         await self.sio.enter_room(sid, user_room(user))
+        if first:
+            await self._presence(user, True)
+
+    def _sockets_of(self, user):
+        return [sid for sid, socket in self.sockets.items() if socket.user == user]
+
+    async def _presence(self, user, online):
+        if self.options.presence is None:
+            return
+        try:
+            await self.options.presence(self, user, online)
+        except Exception:  # noqa: BLE001 - presence is best effort, never a failed connection
+            log.exception("%s: presence of %s failed", self.product, user)
 
     async def authenticate(self, sid, token):
         """Authenticate a connected socket (an ``auth=False`` event such as a ``register`` carrying a

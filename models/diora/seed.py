@@ -2,7 +2,7 @@
 own demo rows (posts, products, conversations) after the accounts below exist."""
 from sqlalchemy import select
 
-from models.diora import users
+from models.diora import conversations, messages, users
 from models.diora.catalog_seed import seed_catalog
 from models.diora.tables.users import Follow, User
 from models.passwords import hash_password
@@ -21,6 +21,10 @@ SHOP_PROFILE = {"location": "Brooklyn, NY", "contactEmail": "shop@urbanthreads.e
                 "businessType": "Retail", "yearsInBusiness": "5", "expectedProducts": "50"}
 LABELS = {"user": "user", "shop": "shop owner"}
 FOLLOWS = [("alice", "bob"), ("bob", "alice"), ("carol", "alice"), ("alice", "urbanthreads"), ("bob", "urbanthreads")]
+# A private conversation (sender, text) between the first two, and a group of the three users.
+CHAT = [("alice", "Loved your fit today, where is the jacket from?"), ("bob", "Thrifted! Urban Threads has similar."),
+        ("alice", "Checking them out now.")]
+GROUP = ("Weekend fits", "alice", ("bob", "carol"), "Who is in for the flea market on Saturday?")
 
 
 def seed(session, settings=None):
@@ -50,7 +54,19 @@ def seed(session, settings=None):
         made[followed].followers_count += 1
     session.flush()
     seed_catalog(session, made, settings)
+    _seed_conversations(session, made)
     return demo
+
+
+def _seed_conversations(session, made):
+    first, second = CHAT[0][0], next(name for name, _ in CHAT if name != CHAT[0][0])
+    chat, _ = conversations.open_private(session, user_id=made[first].id, other_id=made[second].id, field="userId")
+    for sender, text in CHAT:
+        messages.send(session, user_id=made[sender].id, conversation_id=chat.id, text=text)
+    name, owner, members, text = GROUP
+    group, _ = conversations.create_group(session, user_id=made[owner].id, name=name,
+                                          participant_ids=[made[m].id for m in members])
+    messages.send(session, user_id=made[owner].id, conversation_id=group.id, text=text)
 
 
 def create_admin(session, username, email, password):

@@ -21,6 +21,7 @@ from server.jobs import Job
 from server.permissions import forbidden
 from server.product import Product
 from server.ratelimit import Rule
+from server.realtime import Realtime
 
 log = logging.getLogger("server.diora")
 
@@ -35,6 +36,7 @@ UPLOAD_RULE = Rule("upload", 10, WINDOW, prefixes=("/api/upload", "/api/user/upl
                                                    "/api/user/request-promotion", "/api/shop/profile", "/api/product",
                                                    "/api/review"), methods=("POST", "PUT"))
 ADMIN_RULE = Rule("admin", 50, WINDOW, prefixes=("/api/admin",))
+# Sending messages: over HTTP (POST /api/message/messages) and over Socket.IO (the hub's send rule).
 MESSAGING_RULE = Rule("messaging", 30, 60, prefixes=("/api/message/messages",), methods=("POST",))
 RATE_LIMITED = "Rate limit exceeded. Please try again later."
 
@@ -149,9 +151,9 @@ def issue_token(user_id):
 
 def publish(user_ids, event, payload):
     """Send ``event`` with ``payload`` to every socket of each of ``user_ids``; call it after the commit.
-    Goes through the platform's Socket.IO hub (``server.realtime``, ``PRODUCT.runtime.realtime``) once
-    Diora declares ``Product(realtime=Realtime(...))``; until then a no-op. Never raises: a delivery
-    problem is logged, not turned into an error response."""
+    Goes through the platform's Socket.IO hub (``server.realtime``, ``PRODUCT.runtime.realtime``): every
+    worker's sockets of those users get it. Never raises: a delivery problem is logged, not turned into
+    an error response."""
     hub = getattr(PRODUCT.runtime, "realtime", None)
     targets = list(dict.fromkeys(u for u in user_ids if u))
     if hub is None or not targets:
@@ -160,6 +162,45 @@ def publish(user_ids, event, payload):
         hub.emit(event, payload, to_users=targets)
     except Exception:
         log.exception("realtime: publishing %s to %d users failed", event, len(targets))
+
+
+def publish_room(room, event, payload):
+    """Send ``event`` to the sockets that joined ``room`` (``conversation:<id>``); after the commit; never raises."""
+    hub = getattr(PRODUCT.runtime, "realtime", None)
+    if hub is None:
+        return
+    try:
+        hub.emit(event, payload, room=room)
+    except Exception:
+        log.exception("realtime: publishing %s to %s failed", event, room)
+
+
+def socket_user(token):
+    """The hub's check of a socket's token: the user id when the token verifies and its account is
+    active (a banned or suspended account, or a bad token, is refused)."""
+    try:
+        claims = tokens.decode(PRODUCT.runtime.settings.jwt_secret, token)
+    except tokens.TokenError:
+        return None
+    user_id = claims.get("id") or claims.get("sub")
+    if not is_object_id(user_id):
+        return None
+    state = account_standing(user_id)
+    if state is None or standing.refusal(state) is not None:
+        return None
+    return user_id
+
+
+def _register_events(hub):
+    from handlers.diora import sockets  # the handlers import this module
+
+    sockets.register(hub)
+
+
+async def _presence(hub, user_id, online):
+    from handlers.diora import sockets
+
+    await sockets.presence(hub, user_id, online)
 
 
 def public_url(path):
@@ -179,8 +220,6 @@ def configure(app, settings):
     from handlers.diora import stripe_pages  # handlers import this module: imported once the product exists
 
     stripe_pages.mount(app, runtime)
-    if PRODUCT.realtime is None:
-        runtime.realtime = None  # no Socket.IO hub yet (the messaging area declares Product(realtime=...))
 
     @app.app.get("/")
     def root():  # the original's liveness text, outside /api
@@ -203,4 +242,6 @@ PRODUCT = Product(
                           "stock given back."),),
     seed=seed_data.seed,
     create_admin=seed_data.create_admin,
+    realtime=Realtime(register=_register_events, authenticate=socket_user, anonymous=True, send_rule=MESSAGING_RULE,
+                      presence=_presence),
 )

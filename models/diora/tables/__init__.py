@@ -4,3 +4,4 @@ from models.diora.tables import notifications  # noqa: F401
 from models.diora.tables import promotions  # noqa: F401
 from models.diora.tables import catalog  # noqa: F401
 from models.diora.tables import orders  # noqa: F401
+from models.diora.tables import messages  # noqa: F401
