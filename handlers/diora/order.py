@@ -67,7 +67,7 @@ def parse_time(value, field):
         moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
     except (ValueError, AttributeError):
         raise InvalidInput(f"{field} must be a date-time", field=field) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def update_status(orderId, body, user, token_info):

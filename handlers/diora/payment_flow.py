@@ -61,7 +61,8 @@ def order_cancel(orderId=None):
 
 
 def refund_after_commit(refund):
-    """Refund ``(order id, payment intent)`` through Stripe and record the outcome; the order as it is
+    """Refund ``(order id, payment intent)`` through Stripe and record the outcome (an order's own
+    payment; a duplicate payment is refunded and leaves the order as it is); the order as it is
     then (None when there was nothing to refund). A Stripe failure leaves the refund ``pending``
     (retriable) or ``failed``, logged; the cancellation itself stands."""
     if refund is None:
@@ -76,7 +77,8 @@ def refund_after_commit(refund):
             return None  # stays pending
         failed = True
     with database.unit_of_work() as uow:
-        order = orders.record_refund(uow.session, order_id=order_id, refund_id=refund_id, failed=failed)
+        order = orders.record_refund(uow.session, order_id=order_id, payment_intent=intent, refund_id=refund_id,
+                                     failed=failed)
         orders.with_items(uow.session, [order])
         shown = order_out(order)
         uow.commit()

@@ -15,7 +15,7 @@ caller refunds it through Stripe after the commit (:mod:`models.diora.payments`)
 """
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -24,15 +24,15 @@ from models.diora import notifications, stock
 from models.diora.tables.catalog import CartItem, Product
 from models.diora.tables.orders import Order, OrderItem, OrderNumberCounter
 from models.diora.tables.users import User
-from models.errors import Forbidden, NotFound, RuleViolation, Conflict
+from models.errors import Conflict, Forbidden, NotFound, RuleViolation
 from models.ids import is_object_id
 from models.paging import page_query
 
 ORDER_NOT_FOUND = "ORD_001"
 CART_EMPTY = "CART_001"
 CENT = Decimal("0.01")
-FREE_SHIPPING_OVER = Decimal("100")
-SHIPPING_FEE = Decimal("10")
+FREE_SHIPPING_OVER = Decimal(100)
+SHIPPING_FEE = Decimal(10)
 FLOW = ("processing", "confirmed", "shipped", "delivered")
 CANCELLABLE = ("processing", "confirmed")
 STATUS_TITLES = {"confirmed": "Order Confirmed", "shipped": "Order Shipped", "delivered": "Order Delivered",
@@ -258,9 +258,11 @@ def mark_for_refund(order):
     return None
 
 
-def record_refund(session, *, order_id, refund_id=None, failed=False):
+def record_refund(session, *, order_id, payment_intent, refund_id=None, failed=False):
+    """What Stripe answered to the refund of the order's payment (a duplicate payment's refund leaves
+    the order as it is)."""
     order = _load(session, order_id, lock=True)
-    if order.refund_status != "pending":
+    if order.refund_status != "pending" or order.payment_intent_id != payment_intent:
         return order
     if failed:
         order.refund_status = "failed"

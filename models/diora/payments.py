@@ -5,7 +5,8 @@ Stripe is called outside any transaction (``gateway``: ``PRODUCT.runtime.stripe`
 processed once per event id (the ``stripe_events`` row is the key; concurrent deliveries of one event
 wait on its insert and then find it) under the order's row lock, and each is logged with its outcome.
 ``checkout.session.completed`` marks the order paid and, while it is still ``processing``, confirmed;
-a payment that arrives for an order cancelled meanwhile is marked for refund.
+a payment that arrives for an order cancelled meanwhile is marked for refund, and a second payment of
+an order already paid (through another of its sessions) is refunded.
 ``checkout.session.expired`` cancels a card order that was never paid and gives its stock back.
 """
 import datetime as dt
@@ -94,6 +95,9 @@ def _paid(session, order_id, checkout):
     if checkout.get("payment_status") not in (None, "paid", "no_payment_required"):
         return "not paid", [], None
     if order.payment_status in ("paid", "refunded"):
+        intent = checkout.get("payment_intent")
+        if intent and order.payment_intent_id and intent != order.payment_intent_id:
+            return "paid twice: refund", [], (order.id, intent)  # a second session paid the same order
         return "already paid", [], None
     order.payment_status, order.paid_at = "paid", utcnow()
     order.payment_intent_id = checkout.get("payment_intent") or order.payment_intent_id

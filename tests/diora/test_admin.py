@@ -86,7 +86,7 @@ class TestSuspend:
         assert answer.status_code == 200
         body = answer.json()
         until = dt.datetime.fromisoformat(body["suspendedUntil"].replace("Z", "+00:00"))
-        assert dt.timedelta(days=2, hours=23) < until - dt.datetime.now(dt.timezone.utc) <= dt.timedelta(days=3)
+        assert dt.timedelta(days=2, hours=23) < until - dt.datetime.now(dt.UTC) <= dt.timedelta(days=3)
         assert body["message"] == "User suspended successfully"
         assert body["user"] == {"_id": user.id, "username": user.username, "status": "suspended",
                                 "suspendedUntil": body["suspendedUntil"]}

@@ -34,7 +34,7 @@ def test_cancel_unpaid_orders_from_the_command_line(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.endswith("_DATABASE_URL")}
     env.update({"DIORA_DATABASE_URL": url, "JWT_SECRET": "c" * 40, "APP_ENV": "development",
                 "DATA_DIR": str(tmp_path / "data")})
-    later = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=25)).isoformat()
+    later = (dt.datetime.now(dt.UTC) + dt.timedelta(hours=25)).isoformat()
     ran = subprocess.run([sys.executable, "-m", "server", "jobs", "run", "diora", "--job", "cancel-unpaid-orders",
                           "--now", later], env=env, capture_output=True, text=True, timeout=120,
                          stdin=subprocess.DEVNULL)

@@ -10,7 +10,15 @@ from models.diora.tables.orders import Order, StripeEvent
 from server.products.diora import PRODUCT
 from tests.diora.conftest import error
 from tests.diora.shopping import (  # noqa: F401  (fixtures)
-    ADDRESS, completed, event, product, signed, stock_of, stripe, stripe_stub, to_cart,
+    ADDRESS,
+    completed,
+    event,
+    product,
+    signed,
+    stock_of,
+    stripe,
+    stripe_stub,
+    to_cart,
 )
 
 pytestmark = pytest.mark.usefixtures("diora")
@@ -52,7 +60,7 @@ class TestCreateStripeSession:
         assert order_row(order["_id"]).stripe_session_id == body["sessionId"]
 
     def test_only_the_buyers_unpaid_card_order(self, client, make, stripe):
-        order, buyer, shop, item = card_order(client, make)
+        order, buyer, _shop, item = card_order(client, make)
         other = client.post("/api/order/create-stripe-session", headers=make.headers(make.user()),
                             json={"orderId": order["_id"]})
         assert other.status_code == 403
@@ -77,7 +85,7 @@ class TestCreateStripeSession:
 
 class TestWebhook:
     def test_paid_and_confirmed_once(self, client, make, stripe):
-        order, buyer, shop, _ = card_order(client, make)
+        order, buyer, _shop, _ = card_order(client, make)
         payload = completed(order["_id"], event_id="evt_once")
         first = deliver(client, payload)
         assert first.status_code == 200 and first.json() == {"status": True, "received": True, "outcome": "paid"}
@@ -117,6 +125,15 @@ class TestWebhook:
                        ).json()["outcome"] == "nothing to do"
         assert stock_of(item) == 5
         assert (order_row(order["_id"]).status, order_row(order["_id"]).payment_status) == ("cancelled", "failed")
+
+    def test_a_second_payment_of_a_paid_order_is_refunded(self, client, make, stripe):
+        order, _, _, _ = card_order(client, make)
+        deliver(client, completed(order["_id"], intent="pi_first"))
+        outcome = deliver(client, completed(order["_id"], session_id="cs_test_y", intent="pi_second")).json()["outcome"]
+        assert outcome == "paid twice: refund"
+        assert (stripe.requests[-1].path, stripe.requests[-1].params["payment_intent"]) == ("/v1/refunds", "pi_second")
+        row = order_row(order["_id"])
+        assert (row.payment_status, row.payment_intent_id, row.refund_status) == ("paid", "pi_first", None)
 
     def test_other_events_are_logged_and_ignored(self, client, make, stripe):
         assert deliver(client, event("charge.refunded", {"id": "ch_1"})).json()["outcome"] == "ignored"
@@ -235,8 +252,8 @@ class TestCancelUnpaidJob:
         with database.unit_of_work() as uow:
             uow.session.get(Order, paid["_id"]).payment_status = "paid"
             uow.commit()
-        later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=25)
-        assert payments.cancel_unpaid(database, dt.datetime.now(dt.timezone.utc)) == {"cancelled": 0}
+        later = dt.datetime.now(dt.UTC) + dt.timedelta(hours=25)
+        assert payments.cancel_unpaid(database, dt.datetime.now(dt.UTC)) == {"cancelled": 0}
         assert payments.cancel_unpaid(database, later) == {"cancelled": 1}
         assert payments.cancel_unpaid(database, later) == {"cancelled": 0}
         assert (order_row(order["_id"]).status, stock_of(item)) == ("cancelled", 5)

@@ -5,7 +5,14 @@ signs it), and the shop ships and delivers."""
 import pytest
 
 from tests.diora.shopping import (  # noqa: F401  (fixtures)
-    ADDRESS, completed, product, signed, stock_of, stripe, stripe_stub, to_cart,
+    ADDRESS,
+    completed,
+    product,
+    signed,
+    stock_of,
+    stripe,
+    stripe_stub,
+    to_cart,
 )
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"

@@ -1,8 +1,8 @@
 """Administration shapes (``openapi/diora/admin.yaml``): ``AdminUser`` and ``PromotionRequestItem``."""
 from marshmallow import Schema, fields
 
-from handlers.fields import IsoZ, dumper, iso_z
 from handlers.diora.schemas.users import shop_info
+from handlers.fields import IsoZ, dumper, iso_z
 
 
 class AdminUserOut(Schema):
