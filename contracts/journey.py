@@ -28,6 +28,7 @@ class LiveServer:
     admin: auth.Account      # created with ``python -m server create-admin`` before the server started
     env: dict = field(repr=False)
     log_path: Path = None
+    mailbox: object = None   # contracts.mailbox.MailCatcher holding the server's mail, for a login that mails a code
 
 
 def journey_env(product, tmpdir, database_url=None, extra=None):
@@ -65,8 +66,8 @@ def live_server(product, *, database_url=None, extra_env=None, account=None, tim
     account = account or auth.Account(username="journey-admin", email="journey-admin@example.com")
     OUT.mkdir(parents=True, exist_ok=True)
     log_path = OUT / f"{product}.server.log"
-    with tempfile.TemporaryDirectory(prefix=f"journey-{product}-") as tmpdir:
-        env = journey_env(product, tmpdir, database_url, extra_env)
+    with tempfile.TemporaryDirectory(prefix=f"journey-{product}-") as tmpdir, auth.mail_catcher_for(product) as mailbox:
+        env = journey_env(product, tmpdir, database_url, {**(mailbox.env() if mailbox else {}), **(extra_env or {})})
         auth.create_admin_cli(product, account, env, ROOT)   # migrates the empty database first
         port = live.free_port()
         base_url = f"http://127.0.0.1:{port}{base_path}"
@@ -74,7 +75,7 @@ def live_server(product, *, database_url=None, extra_env=None, account=None, tim
         with live.running_server(serve, env, log_path) as proc:
             try:
                 live.wait_for(f"{base_url}/openapi.json", proc, timeout=timeout)
-                yield LiveServer(product, base_url, account, env, log_path)
+                yield LiveServer(product, base_url, account, env, log_path, mailbox)
             except BaseException as exc:
                 exc.add_note(f"{product} server log ({log_path.relative_to(ROOT)}), last lines:\n{_log_tail(log_path)}")
                 raise

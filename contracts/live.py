@@ -97,8 +97,9 @@ def fuzz(product, max_examples, max_time, seed=None, workers=1):
     base_path = load_product(product).base_path or ""
     OUT.mkdir(parents=True, exist_ok=True)
     account = auth.Account()
-    with tempfile.TemporaryDirectory(prefix=f"live-{product}-") as tmpdir:
+    with tempfile.TemporaryDirectory(prefix=f"live-{product}-") as tmpdir, auth.mail_catcher_for(product) as mailbox:
         env = product_env(product, tmpdir)
+        env.update(mailbox.env() if mailbox else {})
         auth.create_admin_cli(product, account, env, ROOT)
         port = free_port()
         base_url = f"http://127.0.0.1:{port}{base_path}"
@@ -107,7 +108,7 @@ def fuzz(product, max_examples, max_time, seed=None, workers=1):
                  "--workers", str(SERVER_WORKERS)]
         with running_server(serve, env, log_path) as proc:
             wait_for(f"{base_url}/openapi.json", proc)
-            token = auth.token_over_http(product, base_url, account)
+            token = auth.token_over_http(product, base_url, account, mailbox)
             status = 0
             for label, phases, concurrent in RUNS:
                 cmd = schemathesis_command(f"{base_url}/openapi.json", token, product, max_examples,

@@ -38,6 +38,14 @@ class Forbidden(DomainError):
     """The caller is known but may not do this."""
 
 
+class TooManyRequests(DomainError):
+    """The caller has asked for this too often; ``retry_after`` (seconds) says when to ask again."""
+
+    def __init__(self, message, *, retry_after=None, **kwargs):
+        super().__init__(message, **kwargs)
+        self.retry_after = retry_after
+
+
 class UpstreamFailure(DomainError):
     """An outside provider (payments, mail, geocoding) failed; nothing was changed. With
     ``retry_after`` (seconds) the provider is only unavailable for now (timeout, unreachable, 5xx,

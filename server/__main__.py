@@ -83,7 +83,10 @@ examples:
 
 the password follows the product's own rules (Looking: UserCreate, 8-200 characters; Ionora: the
 registration rules, 8-128 characters). Looking: every permission; Ionora: is_admin (an existing
-account with that email is promoted).""",
+account with that email is promoted). Invare: isAdmin for that e-mail (an existing account is
+promoted and reactivated); Invare accounts have no password (they sign in with a code mailed by
+POST /auth/request-otp), so its password is asked for but not stored:
+  python -m server create-admin invare --username Ops --email ops@example.com --password unused""",
 }
 
 
@@ -137,8 +140,9 @@ def build_parser():
 
     admin = command(commands, "create-admin", "create the product's most privileged account")
     admin.add_argument("product", metavar="PRODUCT", type=product_name)
-    admin.add_argument("--username", required=True, help="Looking: the login name; Ionora: the full name")
-    admin.add_argument("--email", required=True, help="Ionora: the login")
+    admin.add_argument("--username", required=True,
+                       help="Looking: the login name; Ionora: the full name; Invare: the first name")
+    admin.add_argument("--email", required=True, help="Ionora, Invare: the login")
     secret = admin.add_mutually_exclusive_group()
     secret.add_argument("--password", help="the password as an argument (visible to other local users and "
                                            "in shell history: prefer the prompt or --password-stdin)")
@@ -304,6 +308,7 @@ ADMIN_RULES = {
                                           "password": "password"}),
     "looking": AdminRules("UserCreate", {"username": "username", "email": "email", "password": "password"}),
     "ionora": AdminRules("RegisterRequest", {"full_name": "username", "email": "email", "password": "password"}),
+    "invare": AdminRules("AdminRegisterCarrierRequest", {"email": "email", "firstName": "username", "lastName": "username"}),
 }
 RULE_TEXT = {
     "minLength": "must have at least {} characters",

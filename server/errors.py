@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
 
 from models import errors as domain
-from server.validation import RequestValidationProblem
+from server.validation import RULE_KEYS, RequestValidationProblem
 
 log = logging.getLogger("server.errors")
 
@@ -27,6 +27,7 @@ DOMAIN_STATUS = {
     domain.InvalidInput: (400, "invalid"),
     domain.Unauthorized: (401, "unauthorized"),
     domain.Forbidden: (403, "forbidden"),
+    domain.TooManyRequests: (429, "too_many"),
     domain.UpstreamFailure: (502, "upstream"),
 }
 
@@ -69,6 +70,9 @@ class ApiError:
     details: object = None
     headers: dict = dc_field(default_factory=dict)
     retry_after: int | None = None
+    # validation only: each entry of ``errors`` with the failed schema keyword beside it (``rule``,
+    # ``expected``, ``unexpected`` property names), for products that word validation errors themselves
+    failures: list = dc_field(default_factory=list)
 
     @property
     def reason(self):
@@ -117,9 +121,12 @@ def normalize(exc):
     if isinstance(exc, domain.DomainError):
         status, kind = next(v for k, v in DOMAIN_STATUS.items() if isinstance(exc, k))
         return ApiError(status, kind, exc.message, field=exc.field, code=exc.code, details=exc.details,
-                        errors=[{"field": exc.field, "message": exc.message}] if exc.field else [])
+                        errors=[{"field": exc.field, "message": exc.message}] if exc.field else [],
+                        retry_after=getattr(exc, "retry_after", None))
     if isinstance(exc, RequestValidationProblem):
-        return ApiError(400, "validation", exc.detail, errors=exc.errors, field=exc.errors[0].get("field"))
+        errors = [{k: v for k, v in e.items() if k not in RULE_KEYS} for e in exc.errors]
+        return ApiError(400, "validation", exc.detail, errors=errors, field=exc.errors[0].get("field"),
+                        failures=exc.errors)
     if isinstance(exc, AuthProblem):
         return ApiError(exc.status, "auth_" + exc.kind, exc.detail, details=exc.details)
     if isinstance(exc, RateLimited):

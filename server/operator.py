@@ -52,6 +52,7 @@ class Operator:
         self.jsonifier = jsonifier
         base = product.base_path
         self.index_body = {
+            **product.index_extra,
             "name": spec_info.get("title", product.title),
             "version": spec_info.get("version", ""),
             "docs": f"{base}/docs/",
@@ -134,7 +135,8 @@ class Operator:
     def unknown_parameters(self, query_string):
         names = sorted({name for name, _ in parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)})
         problem = RequestValidationProblem([{"field": name, "location": "query",
-                                             "message": f"Unknown query parameter '{name}'"} for name in names]
+                                             "message": f"Unknown query parameter '{name}'",
+                                             "rule": "additionalProperties", "unexpected": [name]} for name in names]
                                            or [{"field": None, "location": "query",
                                                 "message": "This operation takes no query string"}])
         return 400, self.product.render_error(normalize(problem))

@@ -24,6 +24,7 @@ class Product:
     jobs: tuple = ()                      # server.jobs.Job: periodic work, run by serve and the CLI
     warm_up: Callable | None = None       # () -> None: slow first-use work, done at start-up in each worker
     realtime: object | None = None        # server.realtime.Realtime: Socket.IO at /socket.io/ on the same port
+    index_extra: dict = field(default_factory=dict)  # fields the reference gives the base URL's index (GET /)
     runtime: SimpleNamespace = field(default_factory=SimpleNamespace)  # settings, limiter, integrations
 
     @property

@@ -76,9 +76,10 @@ class Settings(BaseSettings):
     validate_responses: bool = setting(False, "VALIDATE_RESPONSES")
     # CORS: whether browser calls may carry credentials (`fetch(..., {credentials: "include"})`, answered
     # with Access-Control-Allow-Credentials: true), and the origins whose browser code may call the API
-    # (default: DEV_CORS_ORIGINS in development, none in production).
+    # (default: DEV_CORS_ORIGINS in development, none in production); `<PRODUCT>_CORS_ORIGINS` sets them
+    # for one product (its web client's origin) ahead of the shared `CORS_ORIGINS`.
     cors_credentials: bool = setting(True, "CORS_CREDENTIALS")
-    cors_origins: Origins = setting(None, "CORS_ORIGINS")
+    cors_origins: Origins = setting(None, "{PRODUCT}_CORS_ORIGINS", "CORS_ORIGINS")
     max_body_bytes: int = setting(8 * MiB, "MAX_BODY_BYTES", gt=0)
 
     # --- rate limits
@@ -97,6 +98,8 @@ class Settings(BaseSettings):
     smtp_password: str | None = setting(None, "SMTP_PASSWORD", secret=True)
     smtp_starttls: bool = setting(True, "SMTP_STARTTLS")
     mail_from: str | None = setting(None, "MAIL_FROM")           # default: no-reply@<product>.local
+    # one-time sign-in codes (Invare): minutes a mailed code stays valid
+    otp_ttl_minutes: int = setting(10, "{PRODUCT}_OTP_TTL_MINUTES", "OTP_TTL_MINUTES", gt=0, le=24 * 60)
     geocoder_url: str | None = setting(None, "GEOCODER_URL")
     geocoder_api_key: str | None = setting(None, "GEOCODER_API_KEY", secret=True)
 

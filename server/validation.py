@@ -51,10 +51,34 @@ def _describe(error):
     return message
 
 
+RULE_KEYS = ("rule", "expected", "unexpected")  # kept out of ApiError.errors, in ApiError.failures
+
+
+def _unexpected(error):
+    """The property names an ``additionalProperties: false`` error refused, in the order sent."""
+    schema, instance = error.schema, error.instance
+    if not isinstance(instance, dict) or not isinstance(schema, dict):
+        return []
+    known = schema.get("properties") or {}
+    patterns = [re.compile(p) for p in (schema.get("patternProperties") or {})]
+    return [name for name in instance if name not in known and not any(p.search(name) for p in patterns)]
+
+
+def _rule(error):
+    """What a product needs to word the error its own way: the failed keyword (``rule``), its value in
+    the schema (``expected``) and, for unknown properties, their names (``unexpected``)."""
+    rule = {"rule": error.validator, "expected": error.validator_value}
+    if error.validator == "additionalProperties":
+        rule["unexpected"] = _unexpected(error)
+    elif error.validator == "required" and "'" in error.message:
+        rule["expected"] = error.message.split("'")[1]
+    return rule
+
+
 def collect(validator, instance, location, prefix=""):
     errors = []
     for error in sorted(validator.iter_errors(instance), key=lambda e: list(map(str, e.absolute_path))):
-        entry = {"field": _field_path(error, prefix), "location": location, "message": _describe(error)}
+        entry = {"field": _field_path(error, prefix), "location": location, "message": _describe(error), **_rule(error)}
         if error.validator not in ("required", "additionalProperties"):
             entry["value"] = error.instance  # the value judged (a product may echo it back)
         errors.append(entry)
@@ -265,12 +289,13 @@ class ParamValidator(ParameterValidator):
             return []
         if value is None:
             if param.get("required"):
-                return [{"field": name, "location": location, "message": f"Missing {location} parameter '{name}'"}]
+                return [{"field": name, "location": location, "message": f"Missing {location} parameter '{name}'",
+                         "rule": "required", "expected": name}]
             return []
         validator = _param_validator(param)
         return [
             {"field": name, "location": location, "message": f"Invalid {location} parameter '{name}': {_describe(e)}",
-             "value": value}
+             "value": value, **_rule(e)}
             for e in validator.iter_errors(value)
         ]
 
@@ -279,7 +304,8 @@ class ParamValidator(ParameterValidator):
         if self.strict_validation:
             extra = self.validate_query_parameter_list(request, security_params=self.security_query_params)
             errors += [
-                {"field": name, "location": "query", "message": f"Unknown query parameter '{name}'"}
+                {"field": name, "location": "query", "message": f"Unknown query parameter '{name}'",
+                 "rule": "additionalProperties", "unexpected": [name]}
                 for name in sorted(extra)
             ]
         for param in self.parameters.get("query", []):

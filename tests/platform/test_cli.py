@@ -14,6 +14,17 @@ from server.__main__ import main
 CHOICES = "choose from diora, ionora, looking, invare"
 
 
+def not_implemented():
+    """A product the server cannot build yet (skips once every product is there)."""
+    from contracts.specs import implemented_products
+    from server.app import PRODUCTS
+
+    missing = [name for name in PRODUCTS if name not in implemented_products()]
+    if not missing:
+        pytest.skip("every product is implemented")
+    return missing[0]
+
+
 def run(*args, env, cwd, stdin=subprocess.DEVNULL, input=None):
     return subprocess.run([sys.executable, "-m", "server", *args], env=env, cwd=cwd, capture_output=True,
                           text=True, timeout=120, input=input, stdin=None if input is not None else stdin)
@@ -89,9 +100,10 @@ class TestUnknownNames:
         assert "invalid choice: 'upgrad' (choose from 'upgrade', 'revision')" in err
 
     def test_a_named_product_that_is_not_implemented_fails(self, env, cwd):
-        result = run("db", "upgrade", "invare", env=env, cwd=cwd)
+        name = not_implemented()
+        result = run("db", "upgrade", name, env=env, cwd=cwd)
         assert result.returncode == 1
-        assert "invare: skipped (invare is not implemented yet)" in result.stderr
+        assert f"{name}: skipped ({name} is not implemented yet)" in result.stderr
 
 
 class TestJobs:
@@ -255,6 +267,7 @@ class TestServe:
             process.communicate(timeout=30)
 
     def test_serve_all_names_the_products_not_there_yet(self, env, cwd):
-        result = run("serve", "invare", env=env, cwd=cwd)
+        name = not_implemented()
+        result = run("serve", name, env=env, cwd=cwd)
         assert result.returncode == 1
-        assert "invare: skipped (invare is not implemented yet)" in result.stderr
+        assert f"{name}: skipped ({name} is not implemented yet)" in result.stderr

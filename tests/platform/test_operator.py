@@ -14,7 +14,8 @@ from sqlalchemy import create_engine
 import openapi
 from contracts.specs import implemented_products
 from server import observability
-from server.errors import ApiError
+from server.errors import ApiError, normalize
+from server.validation import RequestValidationProblem
 
 PRODUCTS = implemented_products()
 GENERATED_ID = re.compile(r"^[0-9a-f]{32}$")
@@ -59,6 +60,7 @@ class TestIndex:
         response = client.get(f"{base}/")
         assert response.status_code == 200
         assert response.json() == {
+            **put.product.index_extra,  # what a reference documents for its base URL (Invare's greeting)
             "name": info["title"], "version": info["version"], "docs": f"{base}/docs/", "redoc": f"{base}/redoc",
             "spec": f"{base}/openapi.json", "health": {"live": f"{base}/livez", "ready": f"{base}/readyz"},
             "metrics": f"{base}/metrics",
@@ -86,8 +88,9 @@ class TestLiveness:
         response = client.get(f"{base}/livez?verbose=1")
         assert response.status_code == 400
         message = "Unknown query parameter 'verbose'"
-        expected = put.product.render_error(ApiError(400, "validation", f"{message} (verbose)", field="verbose",
-                                                     errors=[{"field": "verbose", "location": "query", "message": message}]))
+        expected = put.product.render_error(normalize(RequestValidationProblem([
+            {"field": "verbose", "location": "query", "message": message,
+             "rule": "additionalProperties", "unexpected": ["verbose"]}])))
         assert response.json() == expected
         assert client.get(f"{base}/?verbose=1").json() == expected  # as Connexion's strict validation says it
 

@@ -1,0 +1,1 @@
+"""Invare's operation handlers: ``operationId: <area>.<function>`` → ``handlers.invare.<area>.<function>``."""

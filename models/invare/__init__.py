@@ -1,0 +1,15 @@
+"""Invare: a B2B recyclables marketplace (companies, listings with translations, bids, orders with points
+escrow, payments, shipments, carrier tenders, chat, tickets).
+
+Each area keeps its tables beside the functions that change them (``users.py``, ``companies.py``, ...)
+and is imported below so that its tables are on :data:`InvareBase`'s metadata (what Alembic compares).
+Shared helpers: ``columns`` (column types), ``i18n`` (translations), ``money`` (decimal strings),
+``paging`` (plain arrays paged in SQL), ``callers`` (who is asking).
+"""
+from models.base import make_base
+from models.session import Database
+
+InvareBase = make_base("InvareBase")
+database = Database("invare")
+
+from models.invare import companies, countries, otp, users  # noqa: F401  (register the tables)

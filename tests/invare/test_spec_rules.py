@@ -1,0 +1,69 @@
+"""Rules every Invare operation follows, whichever area wrote it (they read the bundled spec)."""
+import pytest
+
+import openapi
+from server.products.invare import ROLE_CHECKS
+
+SPEC = openapi.load("invare")
+OPERATIONS = [(method.upper(), path, op) for path, item in SPEC["paths"].items()
+              for method, op in item.items() if method in ("get", "post", "put", "patch", "delete")]
+PUBLIC = {("GET", "/"), ("GET", "/livez"), ("GET", "/readyz"), ("GET", "/metrics"), ("POST", "/auth/request-otp"),
+          ("POST", "/auth/login"), ("POST", "/auth/login/google"), ("POST", "/auth/register/user"),
+          ("POST", "/auth/register/company-user"), ("POST", "/auth/register/carrier-user"),
+          # §3.0: browsable without an account (their areas add them)
+          ("GET", "/advertisements"), ("GET", "/advertisements/{id}"), ("GET", "/listings"), ("GET", "/listings/{id}"),
+          ("GET", "/materials"), ("GET", "/materials/{id}"), ("GET", "/material-categories"),
+          ("GET", "/material-categories/{id}"), ("POST", "/payments/thawani/webhook"),
+          ("POST", "/payments/edfapay/webhook")}
+
+
+def resolve(schema):
+    while "$ref" in schema:
+        schema = SPEC["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+    return schema
+
+
+def open_objects(schema, where, seen=None):
+    """Object schemas in a request body that would let unknown properties through."""
+    seen = seen if seen is not None else set()
+    if "$ref" in schema:
+        if schema["$ref"] in seen:
+            return []
+        seen.add(schema["$ref"])
+    schema = resolve(schema)
+    found = []
+    if schema.get("properties") and schema.get("additionalProperties") is not False:
+        found.append(where)
+    for name, sub in (schema.get("properties") or {}).items():
+        found += open_objects(sub, f"{where}.{name}", seen)
+    for key in ("items",):
+        if isinstance(schema.get(key), dict):
+            found += open_objects(schema[key], f"{where}[]", seen)
+    for key in ("allOf", "oneOf", "anyOf"):
+        for sub in schema.get(key) or []:
+            found += open_objects(sub, where, seen)
+    return found
+
+
+@pytest.mark.parametrize("method, path, op", OPERATIONS, ids=[f"{m} {p}" for m, p, _ in OPERATIONS])
+class TestEveryOperation:
+    def test_json_bodies_refuse_unknown_properties(self, method, path, op):
+        """``property x should not exist``, as the original's whitelist pipe: ``additionalProperties: false``."""
+        content = (op.get("requestBody") or {}).get("content") or {}
+        schema = (content.get("application/json") or {}).get("schema")
+        assert schema is None or open_objects(schema, "body") == []
+
+    def test_role_markers_are_known_and_documented(self, method, path, op):
+        markers = op.get("x-permissions") or []
+        assert set(markers) <= set(ROLE_CHECKS)
+        if markers:
+            assert op.get("security") == [{"bearerAuth": []}]
+            assert {"401", "403"} <= set(op["responses"])
+
+    def test_public_only_where_the_reference_means_it(self, method, path, op):
+        public = op.get("security", SPEC["security"]) == []
+        assert public == ((method, path) in PUBLIC), "public operations: §3.0's list (tests/invare/test_spec_rules.py)"
+
+    def test_protected_operations_document_401(self, method, path, op):
+        if op.get("security", SPEC["security"]) != []:
+            assert "401" in op["responses"]
