@@ -31,7 +31,7 @@ def seed_catalog(session, made, settings=None):
         from integrations.storage import LocalStorage
 
         storage = LocalStorage(settings.storage_dir)
-        base = (settings.public_url or f"http://127.0.0.1:{getattr(settings, "port", None) or 5010}").rstrip("/")
+        base = (settings.public_url or f"http://127.0.0.1:{getattr(settings, 'port', None) or 5010}").rstrip("/")
     listed = []
     for index, (name, price, discount, stock, category, sizes, variants, colour) in enumerate(PRODUCTS):
         images = []

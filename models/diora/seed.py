@@ -58,6 +58,7 @@ def seed(session, settings=None):
         made[follower].following_count += 1
         made[followed].followers_count += 1
     session.flush()
+    seed_catalog(session, made, settings)
     _seed_conversations(session, made)
     seed_catalog(session, made, settings)
     _seed_posts(session, settings, made)

@@ -10,11 +10,14 @@ import flask
 
 from handlers.fields import iso_z
 from integrations.storage import LocalStorage
+from integrations.stripe_payments import gateway_from_env
 from models.diora import database, report, standing
+from models.diora.payments import cancel_unpaid
 from models.diora import seed as seed_data
 from models.ids import is_object_id
 from server import tokens
 from server.errors import AuthProblem
+from server.jobs import Job
 from server.permissions import forbidden
 from server.jobs import Job
 from server.product import Product
@@ -210,6 +213,14 @@ def public_url(path):
 def configure(app, settings):
     runtime = PRODUCT.runtime
     runtime.storage = LocalStorage(settings.storage_dir)
+    # Stripe (integrations/stripe_payments.py): STRIPE_MODE=fake by default outside production, its test
+    # checkout and onboarding pages served by this API under /api/stripe/fake-*.
+    api_root = (settings.public_url or f"http://localhost:{PRODUCT.port}").rstrip("/") + PRODUCT.base_path
+    runtime.stripe = gateway_from_env(production=settings.is_production, data_dir=settings.data_dir,
+                                      public_base_url=api_root)
+    from handlers.diora import stripe_pages  # handlers import this module: imported once the product exists
+
+    stripe_pages.mount(app, runtime)
 
     @app.app.get("/")
     def root():  # the original's liveness text, outside /api
@@ -227,10 +238,13 @@ PRODUCT = Product(
     rate_rules=(GENERAL_RULE, AUTH_RULE, UPLOAD_RULE, ADMIN_RULE, MESSAGING_RULE),
     trailing_slash=True,
     configure=configure,
+    jobs=(Job("cancel-unpaid-orders", cancel_unpaid, every=15 * 60,
+              description="Card orders still unpaid 24 hours after they were placed are cancelled and their "
+                          "stock given back."),
+          Job("report-cleanup", report.run_cleanup, 24 * 3600,
+              "Delete resolved and dismissed reports older than 7 days")),
     seed=seed_data.seed,
     create_admin=seed_data.create_admin,
     realtime=Realtime(register=_register_events, authenticate=socket_user, anonymous=True, send_rule=MESSAGING_RULE,
                       presence=_presence),
-    jobs=(Job("report-cleanup", report.run_cleanup, 24 * 3600,
-              "Delete resolved and dismissed reports older than 7 days"),),
 )
