@@ -60,7 +60,6 @@ def seed(session, settings=None):
     session.flush()
     seed_catalog(session, made, settings)
     _seed_conversations(session, made)
-    seed_catalog(session, made, settings)
     _seed_posts(session, settings, made)
     return demo
 
