@@ -18,6 +18,7 @@ import anyio
 from integrations.google_identity import GoogleIdentityConfig, google_verifier_from_config
 from integrations.mail import mailer_from_settings
 from integrations.storage import LocalStorage
+from integrations.push import PushConfig, push_gateway_from_config
 from models.invare import database, orders, tenders, users
 from models.invare import seed as seed_data
 from models.invare.callers import FORBIDDEN
@@ -204,12 +205,20 @@ def bare_google_ids_allowed():
     return not PRODUCT.runtime.google_config.client_ids and not PRODUCT.runtime.settings.is_production
 
 
+def push():
+    """The FCM topic gateway (``integrations.push``): Firebase when ``FIREBASE_CREDENTIALS`` is set, else the
+    outbox fake, whose ``records`` show what was pushed."""
+    return PRODUCT.runtime.push
+
+
 def configure(app, settings):
     runtime = PRODUCT.runtime
     runtime.mailer = mailer_from_settings(settings.mail)
     runtime.storage = LocalStorage(settings.storage_dir)  # uploads, served under /public
     runtime.google_config = GoogleIdentityConfig.from_env(production=settings.is_production)
     runtime.google = google_verifier_from_config(runtime.google_config)
+    if getattr(runtime, "push", None) is None:  # FCM topics: Firebase when configured, else the outbox (logged)
+        runtime.push = push_gateway_from_config(PushConfig.from_env())
     runtime.otp_policy = OtpPolicy(secret=settings.jwt_secret, ttl=dt.timedelta(minutes=settings.otp_ttl_minutes))
 
 

@@ -154,11 +154,11 @@ def test_two_escrow_expiry_runs_at_once_refund_each_escrow_once(race_db):
     moment = dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=13)
     results = run_together(2, lambda _: orders.expire_escrows(race_db, moment))
     assert not [r for r in results if isinstance(r, Exception)], results
-    assert sum(r["refunded"] for r in results) == 6
+    assert sum(r["refunded"] for r in results) >= 6  # (earlier tests' escrows in this database expire too)
     with race_db.reading() as session:
-        refunds = session.scalar(select(func.count()).select_from(WalletEntry).where(
-            WalletEntry.order_id.in_(ids), WalletEntry.kind == "refund"))
-        assert refunds == 6
+        refunds = session.execute(select(WalletEntry.order_id, func.count()).where(
+            WalletEntry.order_id.in_(ids), WalletEntry.kind == "refund").group_by(WalletEntry.order_id)).all()
+        assert sorted(count for _, count in refunds) == [1] * 6
         assert session.scalar(select(func.count()).select_from(Escrow).where(
             Escrow.order_id.in_(ids), Escrow.status == "refunded")) == 6
         user = session.get(users.User, buyer.id)

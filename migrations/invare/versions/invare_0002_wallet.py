@@ -133,9 +133,31 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('shipping_tenders', schema=None) as batch_op:
         batch_op.create_index('ix_shipping_tenders_status_expires_at', ['status', 'expires_at'], unique=False)
+    op.create_table('bids',
+    sa.Column('amount', sa.Numeric(precision=14, scale=2), nullable=False),
+    sa.Column('listing_id', sa.Uuid(), nullable=False),
+    sa.Column('bidder_company_id', sa.Uuid(), nullable=True),
+    sa.Column('bidder_user_id', sa.Uuid(), nullable=True),
+    sa.Column('bidder_party_id', sa.Uuid(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.ForeignKeyConstraint(['bidder_company_id'], ['companies.id'], name=op.f('fk_bids_bidder_company_id_companies'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['bidder_party_id'], ['users.id'], name=op.f('fk_bids_bidder_party_id_users'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['bidder_user_id'], ['users.id'], name=op.f('fk_bids_bidder_user_id_users'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['listing_id'], ['listings.id'], name=op.f('fk_bids_listing_id_listings'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_bids'))
+    )
+    with op.batch_alter_table('bids', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_bids_bidder_party_id'), ['bidder_party_id'], unique=False)
+        batch_op.create_index('ix_bids_listing_created', ['listing_id', 'created_at'], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('bids', schema=None) as batch_op:
+        batch_op.drop_index('ix_bids_listing_created')
+        batch_op.drop_index(batch_op.f('ix_bids_bidder_party_id'))
+
+    op.drop_table('bids')
     with op.batch_alter_table('shipping_tenders', schema=None) as batch_op:
         batch_op.drop_index('ix_shipping_tenders_status_expires_at')
 
