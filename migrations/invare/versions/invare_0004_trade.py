@@ -1,7 +1,7 @@
-"""wallet: the points ledger
+"""trade: the wallet ledger, orders and escrow, bids, shipping tenders
 
-Revision ID: invare_0002_wallet
-Revises: invare_0001_accounts
+Revision ID: invare_0004_trade
+Revises: invare_0003_catalog
 Create Date: 2026-11-23 05:00:00
 
 """
@@ -10,8 +10,8 @@ from typing import Sequence, Union
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = 'invare_0002_wallet'
-down_revision: Union[str, Sequence[str], None] = 'invare_0001_accounts'
+revision: str = 'invare_0004_trade'
+down_revision: Union[str, Sequence[str], None] = 'invare_0003_catalog'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
