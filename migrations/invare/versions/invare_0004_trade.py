@@ -150,9 +150,37 @@ def upgrade() -> None:
     with op.batch_alter_table('bids', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_bids_bidder_party_id'), ['bidder_party_id'], unique=False)
         batch_op.create_index('ix_bids_listing_created', ['listing_id', 'created_at'], unique=False)
+    op.create_table('carrier_profiles',
+    sa.Column('user_id', sa.Uuid(), nullable=False),
+    sa.Column('price_per_ton', sa.Numeric(precision=12, scale=2), nullable=True),
+    sa.Column('price_per_km', sa.Numeric(precision=12, scale=2), nullable=True),
+    sa.Column('currency', sa.String(length=3), nullable=False),
+    sa.Column('vehicle_type', sa.String(length=100), nullable=True),
+    sa.Column('vehicle_brand', sa.String(length=100), nullable=True),
+    sa.Column('vehicle_model', sa.String(length=100), nullable=True),
+    sa.Column('vehicle_year', sa.Integer(), nullable=True),
+    sa.Column('vehicle_plate_number', sa.String(length=50), nullable=True),
+    sa.Column('vehicle_capacity_tons', sa.Numeric(precision=10, scale=2), nullable=True),
+    sa.Column('vehicle_description', sa.String(length=1000), nullable=True),
+    sa.Column('license_number', sa.String(length=100), nullable=True),
+    sa.Column('license_expiry_date', sa.Date(), nullable=True),
+    sa.Column('is_available', sa.Boolean(), nullable=False),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_carrier_profiles_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_carrier_profiles')),
+    sa.UniqueConstraint('user_id', name=op.f('uq_carrier_profiles_user_id'))
+    )
+    with op.batch_alter_table('carrier_profiles', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_carrier_profiles_is_available'), ['is_available'], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('carrier_profiles', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_carrier_profiles_is_available'))
+
+    op.drop_table('carrier_profiles')
     with op.batch_alter_table('bids', schema=None) as batch_op:
         batch_op.drop_index('ix_bids_listing_created')
         batch_op.drop_index(batch_op.f('ix_bids_bidder_party_id'))
