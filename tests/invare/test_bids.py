@@ -90,15 +90,18 @@ class TestPlaceBid:
 
 
 class TestListForListing:
-    def test_highest_first_and_public(self, client, member, other_member, listing):
+    def test_highest_first(self, client, member, other_member, listing):
         low = bid(client, member, listing, "10").json()
         high = bid(client, other_member, listing, "20").json()
-        response = client.get(f"/bids/listing/{listing.id}")
+        response = client.get(f"/bids/listing/{listing.id}", headers=member.headers)
         assert response.status_code == 200
         assert [b["id"] for b in response.json()] == [high["id"], low["id"]]
 
-    def test_unknown_listing_404(self, client):
-        assert client.get(f"/bids/listing/{NOWHERE}").status_code == 404
+    def test_unknown_listing_404(self, client, member):
+        assert client.get(f"/bids/listing/{NOWHERE}", headers=member.headers).status_code == 404
+
+    def test_without_a_token_401(self, client, listing):
+        assert client.get(f"/bids/listing/{listing.id}").status_code == 401
 
 
 class TestGetBid:
