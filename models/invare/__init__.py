@@ -14,3 +14,4 @@ database = Database("invare")
 
 from models.invare import addresses, companies, countries, localization, otp, users  # noqa: F401  (register the tables)
 from models.invare import advertisements, listings, materials, notifications  # noqa: F401
+from models.invare import bids, carriers, escrow, orders, tenders, wallet  # noqa: F401,E402

@@ -18,12 +18,14 @@ import anyio
 from integrations.google_identity import GoogleIdentityConfig, google_verifier_from_config
 from integrations.mail import mailer_from_settings
 from integrations.storage import LocalStorage
-from models.invare import database, users
+from integrations.push import PushConfig, push_gateway_from_config
+from models.invare import database, orders, tenders, users
 from models.invare import seed as seed_data
 from models.invare.callers import FORBIDDEN
 from models.invare.otp import OtpPolicy
 from server import tokens
 from server.errors import AuthProblem
+from server.jobs import Job
 from server.permissions import forbidden
 from server.product import Product
 
@@ -203,12 +205,20 @@ def bare_google_ids_allowed():
     return not PRODUCT.runtime.google_config.client_ids and not PRODUCT.runtime.settings.is_production
 
 
+def push():
+    """The FCM topic gateway (``integrations.push``): Firebase when ``FIREBASE_CREDENTIALS`` is set, else the
+    outbox fake, whose ``records`` show what was pushed."""
+    return PRODUCT.runtime.push
+
+
 def configure(app, settings):
     runtime = PRODUCT.runtime
     runtime.mailer = mailer_from_settings(settings.mail)
     runtime.storage = LocalStorage(settings.storage_dir)  # uploads, served under /public
     runtime.google_config = GoogleIdentityConfig.from_env(production=settings.is_production)
     runtime.google = google_verifier_from_config(runtime.google_config)
+    if getattr(runtime, "push", None) is None:  # FCM topics: Firebase when configured, else the outbox (logged)
+        runtime.push = push_gateway_from_config(PushConfig.from_env())
     runtime.otp_policy = OtpPolicy(secret=settings.jwt_secret, ttl=dt.timedelta(minutes=settings.otp_ttl_minutes))
 
 
@@ -224,4 +234,9 @@ PRODUCT = Product(
     seed=seed_data.seed,
     create_admin=seed_data.create_admin,
     index_extra={"message": "Hello World!"},
+    jobs=(
+        Job("escrow-expiry", orders.expire_escrows, 300,
+            "refund points held in escrow past their expiry for orders the seller has not shipped"),
+        Job("tender-expiry", tenders.expire_due, 300, "close shipping tenders past their expiry"),
+    ),
 )
