@@ -13,3 +13,4 @@ InvareBase = make_base("InvareBase")
 database = Database("invare")
 
 from models.invare import companies, countries, otp, users  # noqa: F401  (register the tables)
+from models.invare import wallet  # noqa: F401,E402
