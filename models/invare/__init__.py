@@ -13,4 +13,5 @@ InvareBase = make_base("InvareBase")
 database = Database("invare")
 
 from models.invare import companies, countries, otp, users  # noqa: F401  (register the tables)
+from models.invare import advertisements, listings, materials, notifications  # noqa: F401
 from models.invare import wallet  # noqa: F401,E402
