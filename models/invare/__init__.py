@@ -14,4 +14,4 @@ database = Database("invare")
 
 from models.invare import companies, countries, otp, users  # noqa: F401  (register the tables)
 from models.invare import advertisements, listings, materials, notifications  # noqa: F401
-from models.invare import wallet  # noqa: F401,E402
+from models.invare import escrow, orders, tenders, wallet  # noqa: F401,E402

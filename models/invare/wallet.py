@@ -19,6 +19,7 @@ Every function locks the user's row first (``SELECT ... FOR UPDATE`` on PostgreS
 transaction is already exclusive), then checks and moves, so concurrent checkouts cannot spend the same
 points twice. Functions never commit: the caller's unit of work does, once.
 """
+import datetime as dt
 import uuid
 from decimal import Decimal
 
@@ -51,7 +52,7 @@ class WalletEntry(UuidPk, InvareBase):
     order_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
     actor_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("users.id", ondelete="SET NULL"))
     note: Mapped[str | None] = mapped_column(String(500))
-    created_at = created_at_column()
+    created_at: Mapped[dt.datetime] = created_at_column()
 
 
 @event.listens_for(WalletEntry, "before_update")

@@ -17,12 +17,13 @@ import anyio
 
 from integrations.google_identity import GoogleIdentityConfig, google_verifier_from_config
 from integrations.mail import mailer_from_settings
-from models.invare import database, users
+from models.invare import database, orders, tenders, users
 from models.invare import seed as seed_data
 from models.invare.callers import FORBIDDEN
 from models.invare.otp import OtpPolicy
 from server import tokens
 from server.errors import AuthProblem
+from server.jobs import Job
 from server.permissions import forbidden
 from server.product import Product
 
@@ -222,4 +223,9 @@ PRODUCT = Product(
     seed=seed_data.seed,
     create_admin=seed_data.create_admin,
     index_extra={"message": "Hello World!"},
+    jobs=(
+        Job("escrow-expiry", orders.expire_escrows, 300,
+            "refund points held in escrow past their expiry for orders the seller has not shipped"),
+        Job("tender-expiry", tenders.expire_due, 300, "close shipping tenders past their expiry"),
+    ),
 )
