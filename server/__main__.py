@@ -53,6 +53,15 @@ examples:
   python -m server jobs run invare --now 2030-01-01T00:00:00Z   as of that moment (ISO 8601; UTC when no offset)
 
 exit status 1 when a job failed (the log says why), 2 for an unknown product or job.""",
+    "wallet": """\
+examples:
+  python -m server wallet credit invare --email buyer@example.com --points 100
+      (Invare only: wallet points, recorded in the ledger as credited by the operator)""",
+    "credit": """\
+examples:
+  python -m server wallet credit invare --email buyer@example.com --points 250.50 --note "welcome bonus"
+
+exit status 1 when there is no account with that e-mail or the amount is not valid.""",
     "db": """\
 examples:
   python -m server db upgrade                 migrate every product
@@ -148,6 +157,14 @@ def build_parser():
                                            "in shell history: prefer the prompt or --password-stdin)")
     secret.add_argument("--password-stdin", action="store_true",
                         help="read the password from the first line of standard input")
+
+    wallet = command(commands, "wallet", "wallet points (Invare)")
+    wallet_commands = wallet.add_subparsers(dest="wallet_command", required=True, metavar="WALLET_COMMAND")
+    credit = command(wallet_commands, "credit", "add points to an account's wallet")
+    credit.add_argument("product", metavar="PRODUCT", choices=["invare"], help="invare")
+    credit.add_argument("--email", required=True, help="the account's e-mail")
+    credit.add_argument("--points", required=True, help="points to add, e.g. 100 or 12.50")
+    credit.add_argument("--note", help="why (kept in the ledger)")
     return parser
 
 
@@ -167,6 +184,8 @@ def main(argv=None):
             return create_admin(args)
         if args.command == "jobs":
             return jobs_command(args)
+        if args.command == "wallet":
+            return wallet_credit(args)
     except SettingsError as exc:
         for line in str(exc).splitlines():
             print(f"{PROG}: {line}", file=sys.stderr)
@@ -208,6 +227,30 @@ def jobs_command(args):
     for name, summary, error in results:
         print(f"{product.name} {name}: {error or summary}")
     return 1 if any(error for _, _, error in results) else 0
+
+
+def wallet_credit(args):
+    """``wallet credit invare``: points to an account by e-mail, one ledger row (no acting user: the note
+    says it came from the command line)."""
+    from models.errors import DomainError
+    from models.invare import wallet
+
+    products = implemented([args.product])
+    if not products:
+        return 1
+    product = products[0]
+    migrate(product)
+    try:
+        with product.database.unit_of_work() as uow:
+            user = wallet.credit_by_email(uow.session, email=args.email, points=args.points,
+                                          note=args.note or "credited from the command line")
+            balance, frozen = user.points_balance, user.frozen_points
+            uow.commit()
+    except DomainError as exc:
+        print(f"{PROG} wallet credit: {exc.message}", file=sys.stderr)
+        return 1
+    print(f"{args.email}: pointsBalance {balance}, frozenPoints {frozen}")
+    return 0
 
 
 def implemented(names):

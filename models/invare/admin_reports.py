@@ -1,9 +1,9 @@
 """Administrators' figures and carrier management: the dashboard, carriers, the welcome mailing, and
 platform profit (fees) grouped by week, month or year in SQL.
 
-Payments and platform fees belong to the trade area; the figures read their tables when they are on the
-metadata (``payments``: ``amount``, ``status``; ``platform_fees``: ``side``, ``quantity``, ``amount_sar``,
-``points``, ``created_at``) and count nothing while they are not.
+Platform fees are the trade area's ``order_fees`` (one row per side of a completed order: ``quantity``,
+``amount_sar``, ``amount_points``). Payments belong to the payments area; ``totalIncome`` reads its
+``payments`` table (``amount``, ``status``) once it is on the metadata and is 0 until then.
 """
 import datetime as dt
 import decimal
@@ -14,13 +14,13 @@ from sqlalchemy import Date, cast, func, select
 from models.errors import InvalidInput
 from models.invare import InvareBase
 from models.invare.companies import Company
+from models.invare.escrow import OrderFee
 from models.invare.listings import Listing
 from models.invare.paging import page_of
 from models.invare.users import User, create_user, get_open_user
 
 PERIODS = ("weekly", "monthly", "yearly")
 PAYMENTS_TABLE = "payments"
-FEES_TABLE = "platform_fees"
 
 
 def _table(name):
@@ -89,12 +89,10 @@ def profit_reports(session, *, period, date_from, date_to):
         raise InvalidInput(f"period must be one of the following values: {', '.join(PERIODS)}", field="period")
     if date_from and date_to and date_from > date_to:
         raise InvalidInput("from must not be after to", field="from")
-    fees = _table(FEES_TABLE)
-    if fees is None:
-        return []
+    fees = OrderFee.__table__
     start = _period_start(session, fees.c.created_at, period).label("period")
     stmt = select(start, fees.c.side, func.coalesce(func.sum(fees.c.quantity), 0),
-                  func.coalesce(func.sum(fees.c.amount_sar), 0), func.coalesce(func.sum(fees.c.points), 0))
+                  func.coalesce(func.sum(fees.c.amount_sar), 0), func.coalesce(func.sum(fees.c.amount_points), 0))
     if date_from:
         stmt = stmt.where(fees.c.created_at >= dt.datetime.combine(date_from, dt.time(), dt.timezone.utc))
     if date_to:

@@ -3,8 +3,8 @@
 A chat has participants; only they (and administrators) read it, write in it, change its status or
 subscribe to its topic. Whoever starts a chat about a listing talks to its seller, found as the web
 client finds it: the listing's ``sellerUser``, else the owner of its seller company. Administrators may
-start any chat with any participants. Orders and shipping tenders are carried by id (``order_id``,
-``shipping_tender_id``) until the trade tables they point at are merged.
+start any chat with any participants. A chat about an order is between its buyer and seller parties; one
+about a shipping tender also takes the tender's selected carrier, and becomes the tender's chat.
 """
 import uuid
 
@@ -17,6 +17,8 @@ from models.invare import InvareBase
 from models.invare.columns import checked_enum
 from models.invare.companies import Company
 from models.invare.listings import Listing
+from models.invare.orders import Order
+from models.invare.tenders import ShippingTender
 from models.invare.paging import page_of
 from models.invare.users import User, get_open_user
 
@@ -35,8 +37,10 @@ class Chat(UuidPk, Timestamps, InvareBase):
     created_by_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id", ondelete="CASCADE"), index=True)
     listing_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("listings.id", ondelete="SET NULL"),
                                                          index=True)
-    order_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
-    shipping_tender_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
+    order_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("orders.id", ondelete="SET NULL"),
+                                                       index=True)
+    shipping_tender_id: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, ForeignKey("shipping_tenders.id", ondelete="SET NULL"), index=True)
 
     created_by: Mapped[User] = relationship(lazy="raise")
     listing: Mapped[Listing | None] = relationship(lazy="raise")
@@ -123,25 +127,46 @@ def create_chat(session, *, caller, data):
     """A chat (201) with its participants; for a listing, the seller is always one of them."""
     creator_id = _acting_user(caller, data.get("createdByUserId"), "createdByUserId")
     wanted = {uuid.UUID(str(u)) for u in data.get("participantUserIds") or []} | {creator_id}
-    listing = None
+    listing, order, tender = None, None, None
+    parties = None  # who may be in the chat (None: anyone, for administrators' chats)
+    if data.get("shippingTenderId") is not None:
+        tender = session.get(ShippingTender, uuid.UUID(str(data["shippingTenderId"])))
+        if tender is None:
+            raise NotFound("Shipping tender not found")
+        order = session.get(Order, tender.order_id)
+        parties = {order.buyer_party_id, order.seller_party_id} | (
+            {tender.selected_carrier_user_id} if tender.selected_carrier_user_id else set())
+    elif data.get("orderId") is not None:
+        order = session.get(Order, uuid.UUID(str(data["orderId"])))
+        if order is None:
+            raise NotFound("Order not found")
+        parties = {order.buyer_party_id, order.seller_party_id}
     if data.get("listingId") is not None:
         listing = session.get(Listing, uuid.UUID(str(data["listingId"])))
         if listing is None:
             raise NotFound("Listing not found")
         seller_id = listing_seller_id(session, listing)
-        if seller_id is not None:
-            wanted.add(seller_id)
-        if not caller.is_admin and not wanted <= {creator_id, seller_id}:
-            raise Forbidden("A chat about a listing is between the listing's seller and you")
+        if parties is None:
+            parties = {creator_id} | ({seller_id} if seller_id else set())
+            if seller_id is not None:
+                wanted.add(seller_id)
+    if parties is not None:
+        if order is not None:
+            wanted |= parties
+        if not caller.is_admin and (creator_id not in parties or not wanted <= parties):
+            raise Forbidden("A chat is between the parties of its listing, order or tender")
     elif not caller.is_admin:
         raise InvalidInput("listingId should not be empty", field="listingId")
     if len(wanted) < 2:
         raise InvalidInput("A chat needs another participant", field="participantUserIds")
     members = [get_open_user(session, user_id) for user_id in sorted(wanted, key=str)]
     chat = Chat(topic=data.get("topic") or (listing.title if listing else None), created_by_id=creator_id,
-                listing_id=listing.id if listing else None)
+                listing_id=listing.id if listing else None, order_id=order.id if order else None,
+                shipping_tender_id=tender.id if tender else None)
     session.add(chat)
     session.flush()
+    if tender is not None and tender.chat_id is None:
+        tender.chat_id = chat.id
     for member in members:
         session.add(ChatParticipant(chat_id=chat.id, user_id=member.id))
     session.flush()

@@ -17,14 +17,15 @@ import anyio
 
 from integrations.google_identity import GoogleIdentityConfig, google_verifier_from_config
 from integrations.mail import mailer_from_settings
-from integrations.storage import LocalStorage
 from integrations.push import PushConfig, push_gateway_from_config, user_topic
-from models.invare import database, push_outbox, users
+from integrations.storage import LocalStorage
+from models.invare import database, orders, push_outbox, tenders, users
 from models.invare import seed as seed_data
 from models.invare.callers import FORBIDDEN
 from models.invare.otp import OtpPolicy
 from server import tokens
 from server.errors import AuthProblem
+from server.jobs import Job
 from server.permissions import forbidden
 from server.product import Product
 
@@ -257,4 +258,9 @@ PRODUCT = Product(
     seed=seed_data.seed,
     create_admin=seed_data.create_admin,
     index_extra={"message": "Hello World!"},
+    jobs=(
+        Job("escrow-expiry", orders.expire_escrows, 300,
+            "refund points held in escrow past their expiry for orders the seller has not shipped"),
+        Job("tender-expiry", tenders.expire_due, 300, "close shipping tenders past their expiry"),
+    ),
 )

@@ -55,3 +55,49 @@ def pdf():
 
 def parsed(data_value):
     return json.loads(data_value)
+
+
+def make_order(buyer, seller, *, total="100.00", status="completed"):
+    from decimal import Decimal
+
+    from models.invare.orders import Order
+
+    with database.unit_of_work() as uow:
+        order = Order(buyer_user_id=buyer.id, seller_user_id=seller.id, buyer_party_id=buyer.id,
+                      seller_party_id=seller.id, total=Decimal(total), status=status)
+        uow.session.add(order)
+        uow.commit()
+    return order
+
+
+def make_tender(order, *, carrier=None):
+    import datetime as dt
+
+    from models.base import utcnow
+    from models.invare.tenders import ShippingTender
+
+    with database.unit_of_work() as uow:
+        tender = ShippingTender(order_id=order.id, expires_at=utcnow() + dt.timedelta(hours=2),
+                                status="awarded" if carrier else "open",
+                                selected_carrier_user_id=carrier.id if carrier else None)
+        uow.session.add(tender)
+        uow.commit()
+    return tender
+
+
+def tender_chat_id(tender):
+    from models.invare.tenders import ShippingTender
+
+    with database.reading() as session:
+        return session.get(ShippingTender, tender.id).chat_id
+
+
+def make_fee(order, side, *, quantity, sar="0.00", points="0.00", at=None):
+    from decimal import Decimal
+
+    from models.invare.escrow import OrderFee
+
+    with database.unit_of_work() as uow:
+        uow.session.add(OrderFee(order_id=order.id, side=side, rate=Decimal("0.01"), quantity=quantity,
+                                 amount_sar=Decimal(sar), amount_points=Decimal(points), created_at=at))
+        uow.commit()

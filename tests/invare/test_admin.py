@@ -3,7 +3,9 @@ import uuid
 
 import pytest
 
-from tests.invare.comms_support import make_listing
+import datetime as dt
+
+from tests.invare.comms_support import make_fee, make_listing, make_order
 from tests.invare.conftest import error, invalid
 
 
@@ -83,6 +85,32 @@ class TestWelcomeUsers:
 
 
 class TestProfitReports:
+    def test_grouped_by_period_and_side(self, client, admin, member, other_member):
+        order = make_order(member.user, other_member.user)
+        utc = dt.timezone.utc
+        make_fee(order, "buyer", quantity=10, sar="1.50", at=dt.datetime(2031, 1, 5, 10, tzinfo=utc))
+        make_fee(order, "seller", quantity=10, points="2.00", at=dt.datetime(2031, 1, 20, 23, tzinfo=utc))
+        other = make_order(member.user, other_member.user)
+        make_fee(other, "buyer", quantity=5, sar="1.00", at=dt.datetime(2031, 1, 31, 23, 59, tzinfo=utc))
+        make_fee(other, "seller", quantity=5, sar="1.00", at=dt.datetime(2031, 2, 1, 0, 0, tzinfo=utc))
+        monthly = client.get("/admin/profit/reports?period=monthly&from=2031-01-01&to=2031-12-31",
+                             headers=admin.headers).json()
+        assert monthly == [
+            {"period": "2031-01-01T00:00:00.000Z", "side": "buyer", "totalQuantity": 15, "totalSar": 2.5, "totalPoints": 0},
+            {"period": "2031-01-01T00:00:00.000Z", "side": "seller", "totalQuantity": 10, "totalSar": 0, "totalPoints": 2},
+            {"period": "2031-02-01T00:00:00.000Z", "side": "seller", "totalQuantity": 5, "totalSar": 1, "totalPoints": 0},
+        ]
+        weekly = client.get("/admin/profit/reports?period=weekly&from=2031-01-01&to=2031-01-31",
+                            headers=admin.headers).json()
+        assert [(row["period"], row["side"]) for row in weekly] == [
+            ("2030-12-30T00:00:00.000Z", "buyer"), ("2031-01-20T00:00:00.000Z", "seller"),
+            ("2031-01-27T00:00:00.000Z", "buyer")]
+        yearly = client.get("/admin/profit/reports?period=yearly&from=2031-01-01&to=2031-01-31",
+                            headers=admin.headers).json()
+        assert yearly == [
+            {"period": "2031-01-01T00:00:00.000Z", "side": "buyer", "totalQuantity": 15, "totalSar": 2.5, "totalPoints": 0},
+            {"period": "2031-01-01T00:00:00.000Z", "side": "seller", "totalQuantity": 10, "totalSar": 0, "totalPoints": 2}]
+
     def test_no_fees_yet(self, client, admin):
         response = client.get("/admin/profit/reports?period=monthly&from=2026-01-01&to=2026-12-31", headers=admin.headers)
         assert response.status_code == 200 and isinstance(response.json(), list)

@@ -4,7 +4,7 @@ import uuid
 
 import pytest
 
-from tests.invare.comms_support import make_listing, parsed, pdf, png, pushes, topic
+from tests.invare.comms_support import make_listing, make_order, make_tender, parsed, pdf, png, pushes, tender_chat_id, topic
 from tests.invare.conftest import error, invalid
 
 
@@ -54,7 +54,7 @@ class TestCreateChat:
         response = client.post("/chat", json={"listingId": str(listing.id), "participantUserIds": [other_member.id]},
                                headers=member.headers)
         assert response.status_code == 403
-        assert response.json() == error(403, "A chat about a listing is between the listing's seller and you", "Forbidden")
+        assert response.json() == error(403, "A chat is between the parties of its listing, order or tender", "Forbidden")
 
     def test_not_in_someone_elses_name(self, client, member, other_member, listing):
         response = client.post("/chat", json={"listingId": str(listing.id), "createdByUserId": other_member.id},
@@ -83,6 +83,29 @@ class TestCreateChat:
         assert response.status_code == 400
         response = client.post("/chat", json={"participantUserIds": [other_member.id]}, headers=admin.headers)
         assert response.status_code == 201
+
+    def test_about_an_order_between_its_parties(self, client, member, seller, other_member):
+        order = make_order(member.user, seller.user)
+        response = client.post("/chat", json={"orderId": str(order.id)}, headers=seller.headers)
+        assert response.status_code == 201
+        assert response.json()["order"] == {"id": str(order.id)}
+        assert sorted(p["user"]["id"] for p in response.json()["participants"]) == sorted([member.id, seller.id])
+        response = client.post("/chat", json={"orderId": str(order.id)}, headers=other_member.headers)
+        assert response.json() == error(403, "A chat is between the parties of its listing, order or tender", "Forbidden")
+        response = client.post("/chat", json={"orderId": str(uuid.uuid4())}, headers=member.headers)
+        assert response.json() == error(404, "Order not found", "Not Found")
+
+    def test_about_a_tender_takes_its_carrier(self, client, member, seller, carrier):
+        tender = make_tender(make_order(member.user, seller.user), carrier=carrier.user)
+        response = client.post("/chat", json={"shippingTenderId": str(tender.id)}, headers=member.headers)
+        assert response.status_code == 201
+        chat = response.json()
+        assert chat["shippingTender"] == {"id": str(tender.id)} and chat["order"] is not None
+        assert sorted(p["user"]["id"] for p in chat["participants"]) == sorted([member.id, seller.id, carrier.id])
+        assert str(tender_chat_id(tender)) == chat["id"]
+        message = client.post("/chat/message", json={"chatId": chat["id"], "content": "Pickup at 9"},
+                              headers=carrier.headers).json()
+        assert message["chat"]["shippingTender"] == {"id": str(tender.id)}
 
     def test_needs_a_token(self, client):
         assert client.post("/chat", json={}).status_code == 401

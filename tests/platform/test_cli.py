@@ -92,7 +92,7 @@ class TestUnknownNames:
         code, err = usage_error(capsys, "frobnicate")
         assert code == 2
         assert "error: argument COMMAND: invalid choice: 'frobnicate' (choose from 'serve', 'db', 'seed', " \
-               "'jobs', 'create-admin')" in err
+               "'jobs', 'create-admin', 'wallet')" in err
 
     def test_an_unknown_db_command_exits_2(self, capsys):
         code, err = usage_error(capsys, "db", "upgrad")
@@ -119,7 +119,8 @@ class TestJobs:
 
 class TestHelp:
     @pytest.mark.parametrize("argv", [(), ("serve",), ("db",), ("db", "upgrade"), ("db", "revision"), ("seed",),
-                                      ("jobs",), ("jobs", "list"), ("jobs", "run"), ("create-admin",)], ids=lambda argv: " ".join(argv) or "main")
+                                      ("jobs",), ("jobs", "list"), ("jobs", "run"), ("create-admin",),
+                                      ("wallet",), ("wallet", "credit")], ids=lambda argv: " ".join(argv) or "main")
     def test_every_command_has_help_with_examples(self, capsys, argv):
         with pytest.raises(SystemExit) as exited:
             main([*argv, "--help"])

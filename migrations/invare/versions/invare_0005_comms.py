@@ -1,7 +1,7 @@
 """comms: chats, tickets, push outbox
 
 Revision ID: invare_0005_comms
-Revises: invare_0003_catalog
+Revises: invare_0004_trade
 Create Date: 2026-11-23 05:12:42.959137
 
 """
@@ -13,7 +13,7 @@ from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
 revision: str = 'invare_0005_comms'
-down_revision: Union[str, Sequence[str], None] = 'invare_0003_catalog'
+down_revision: Union[str, Sequence[str], None] = 'invare_0004_trade'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
@@ -78,6 +78,8 @@ def upgrade() -> None:
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_chats_created_by_id_users'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['listing_id'], ['listings.id'], name=op.f('fk_chats_listing_id_listings'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['order_id'], ['orders.id'], name=op.f('fk_chats_order_id_orders'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['shipping_tender_id'], ['shipping_tenders.id'], name=op.f('fk_chats_shipping_tender_id_shipping_tenders'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_chats'))
     )
     with op.batch_alter_table('chats', schema=None) as batch_op:
