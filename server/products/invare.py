@@ -17,9 +17,9 @@ import anyio
 
 from integrations.google_identity import GoogleIdentityConfig, google_verifier_from_config
 from integrations.mail import mailer_from_settings
+from integrations.push import PushConfig, push_gateway_from_config, user_topic
 from integrations.storage import LocalStorage
-from integrations.push import PushConfig, push_gateway_from_config
-from models.invare import database, orders, tenders, users
+from models.invare import database, orders, push_outbox, tenders, users
 from models.invare import seed as seed_data
 from models.invare.callers import FORBIDDEN
 from models.invare.otp import OtpPolicy
@@ -211,8 +211,41 @@ def push():
     return PRODUCT.runtime.push
 
 
+def public_url(path):
+    """An absolute URL on this API: ``INVARE_PUBLIC_URL`` when set, else the address the caller used."""
+    import flask
+
+    base = PRODUCT.runtime.settings.public_url or flask.request.host_url
+    return base.rstrip("/") + path
+
+
+def push_gateway():
+    """The push gateway (``integrations.push``): firebase-admin when ``FIREBASE_CREDENTIALS`` is set, else
+    the outbox, whose sink stores every push in the ``push_outbox`` table (and logs it)."""
+    return PRODUCT.runtime.push
+
+
+def push_to_topic(topic, *, title, body, data):
+    """One push, after the commit; a failure is logged and reported, never raised."""
+    try:
+        return push_gateway().send_to_topic(topic, title=title, body=body, data=data)
+    except Exception:
+        log.exception("push to %s failed", topic)
+        return None
+
+
+def push_notifications(pending):
+    """Each notification a committed unit of work recorded, to its recipient's ``user_<id>`` topic."""
+    for item in pending:
+        push_to_topic(user_topic(item["user_id"]), title=item["title"], body=item["body"], data=item["data"])
+
+
 def configure(app, settings):
     runtime = PRODUCT.runtime
+    runtime.storage = getattr(runtime, "storage", None) or LocalStorage(settings.storage_dir)
+    runtime.push = push_gateway_from_config(PushConfig.from_env(), sink=push_outbox.store_push)
+    if push_notifications not in push_outbox.after_commit_pushers:
+        push_outbox.after_commit_pushers.append(push_notifications)
     runtime.mailer = mailer_from_settings(settings.mail)
     runtime.storage = LocalStorage(settings.storage_dir)  # uploads, served under /public
     runtime.google_config = GoogleIdentityConfig.from_env(production=settings.is_production)

@@ -1,0 +1,97 @@
+"""Chat shapes: ``Chat`` (participants, creator, listing, order and tender when linked) and
+``ChatMessage`` (with its sender and a summary of its chat), and the ``chat_message`` /
+``chat_created`` pushes built from them."""
+import json
+
+from marshmallow import Schema, fields
+
+from handlers.fields import IsoZ, dumper
+from handlers.invare.fields import Uuid
+from handlers.invare.schemas import UserRefOut
+
+
+class ChatListingOut(Schema):
+    id = Uuid()
+    title = fields.String()
+    status = fields.String()
+    sellerUserId = Uuid(attribute="seller_user_id")
+    sellerCompanyId = Uuid(attribute="seller_company_id")
+
+
+class ParticipantOut(Schema):
+    user = fields.Nested(UserRefOut)
+
+
+class ChatOut(Schema):
+    id = Uuid()
+    topic = fields.String(allow_none=True)
+    status = fields.String()
+    createdByUserId = Uuid(attribute="created_by_id")
+    createdBy = fields.Nested(UserRefOut, attribute="created_by")
+    listingId = Uuid(attribute="listing_id")
+    listing = fields.Nested(ChatListingOut, allow_none=True)
+    order = fields.Method("_order")
+    shippingTender = fields.Method("_tender")
+    participants = fields.Nested(ParticipantOut, many=True)
+    createdAt = IsoZ(attribute="created_at")
+    updatedAt = IsoZ(attribute="updated_at")
+
+    def _order(self, chat):
+        return {"id": str(chat.order_id)} if chat.order_id else None
+
+    def _tender(self, chat):
+        return {"id": str(chat.shipping_tender_id)} if chat.shipping_tender_id else None
+
+
+class SenderOut(Schema):
+    id = Uuid()
+    firstName = fields.String(attribute="first_name", allow_none=True)
+    lastName = fields.String(attribute="last_name", allow_none=True)
+    email = fields.String()
+
+
+class MessageChatOut(Schema):
+    id = Uuid()
+    status = fields.String()
+    createdBy = fields.Nested(UserRefOut, attribute="created_by")
+    shippingTender = fields.Method("_tender")
+
+    def _tender(self, chat):
+        return {"id": str(chat.shipping_tender_id)} if chat.shipping_tender_id else None
+
+
+class MessageOut(Schema):
+    id = Uuid()
+    chatId = Uuid(attribute="chat_id")
+    type = fields.String()
+    content = fields.String(allow_none=True)
+    attachmentUrl = fields.String(attribute="attachment_url", allow_none=True)
+    attachmentName = fields.String(attribute="attachment_name", allow_none=True)
+    attachmentMimeType = fields.String(attribute="attachment_mime_type", allow_none=True)
+    attachmentSize = fields.Integer(attribute="attachment_size", allow_none=True)
+    attachmentDuration = fields.Integer(attribute="attachment_duration", allow_none=True)
+    senderUserId = Uuid(attribute="sender_id")
+    sender = fields.Nested(SenderOut)
+    chat = fields.Nested(MessageChatOut)
+    createdAt = IsoZ(attribute="created_at")
+
+
+chat_out = dumper(ChatOut())
+message_out = dumper(MessageOut())
+PUSHED_MESSAGE_FIELDS = ("id", "type", "content", "attachmentUrl", "attachmentName", "attachmentMimeType",
+                         "attachmentSize", "attachmentDuration", "createdAt", "sender")
+
+
+def message_push(message):
+    """The ``chat_message`` push: the sender's name as title, the text (or the attachment) as body."""
+    sender = message["sender"]
+    name = " ".join(part for part in (sender.get("firstName"), sender.get("lastName")) if part) or sender["email"]
+    body = message.get("content") or message.get("attachmentName") or message["type"]
+    entity = {key: message.get(key) for key in PUSHED_MESSAGE_FIELDS}
+    return {"title": name, "body": body,
+            "data": {"type": "chat_message", "chatId": message["chatId"], "message": json.dumps(entity)}}
+
+
+def chat_created_push(chat):
+    return {"title": "New chat", "body": chat.get("topic") or "",
+            "data": {"type": "chat_created", "chatId": chat["id"], "chat": json.dumps(chat)}}
