@@ -1,5 +1,6 @@
 """Search: the Explore screen (``/search``) and the share/mention pickers."""
 from handlers.diora.schemas import ok, pagination
+from handlers.diora.schemas.catalog import product_out
 from handlers.diora.schemas.posts import posts_out
 from handlers.diora.schemas.users import user_search_item
 from models.diora import database, search as finder
@@ -28,6 +29,11 @@ def search(user, token_info, query=None, q=None, contentType="All", rating=None,
             shown, found = finder.find_posts(session, query=text, viewer_id=user, viewer_is_admin=admin, likes=likes,
                                              availability=availability, page=page, limit=limit)
             body["posts"], pages["posts"] = posts_out(shown), pagination(found)
+        if "products" in kinds:
+            found = finder.find_products(session, query=text, viewer_is_admin=admin, availability=availability,
+                                         price_range=priceRange, category=categories, rating=rating, page=page,
+                                         limit=limit)
+            body["products"], pages["products"] = [product_out(p) for p in found.items], pagination(found)
     return ok(**body, pagination=pages), 200
 
 

@@ -43,7 +43,7 @@ def category_key(categories):
     return users.category_key(categories)
 
 
-def _category_filter(stmt, category):
+def category_filter(stmt, category):
     key = category.replace("|", "").strip().lower()
     escaped = key.replace(ESCAPE, ESCAPE * 2).replace("%", ESCAPE + "%").replace("_", ESCAPE + "_")
     return stmt.where(Product.categories_key.like(f"%|{escaped}|%", escape=ESCAPE))
@@ -55,7 +55,7 @@ def browse(session, *, as_admin=False, category=None, sort=None, page=1, limit=2
     if shop_id is not None:
         stmt = stmt.where(Product.shop_id == shop_id)
     if category and category.strip():
-        stmt = _category_filter(stmt, category)
+        stmt = category_filter(stmt, category)
     stmt = stmt.order_by(*SORTS.get(sort or "newest", SORTS["newest"]))
     result = page_query(session, stmt, page=page, limit=limit)
     attach_shops(session, result.items)

@@ -13,6 +13,8 @@ from sqlalchemy import Float, and_, case, cast, func, literal_column, or_, selec
 
 from models.base import utcnow
 from models.diora import post as posts
+from models.diora import products as catalog
+from models.diora.tables.catalog import Product
 from models.diora.tables.post import Post
 from models.diora.tables.users import Follow, User
 from models.paging import Page, page_query
@@ -22,6 +24,7 @@ RATINGS = {"4+ Stars": 4.0, "4.5+ Stars": 4.5, "4.8+ Stars": 4.8}
 FOLLOWERS = {"0-1K": (0, 1000), "1K-10K": (1000, 10000), "10K-50K": (10000, 50000), "50K+": (50000, None)}
 LIKES = {"0-100": (0, 100), "100-500": (100, 500), "500-1000": (500, 1000), "1000+": (1000, None)}
 NEW_ARRIVAL_DAYS = 7
+PRICES = {"$0-$50": (0, 50), "$50-$100": (50, 100), "$100-$200": (100, 200), "$200+": (200, None)}
 
 
 def _contains(text):
@@ -86,6 +89,36 @@ def find_posts(session, *, query=None, viewer_id=None, viewer_is_admin=False, li
     rows = session.execute(stmt.limit(limit).offset((page - 1) * limit)).all()
     return posts.shown(session, [tuple(r) for r in rows], viewer_id), Page(items=[], total=total, page=page,
                                                                             limit=limit)
+
+
+def find_products(session, *, query=None, viewer_is_admin=False, availability=None, price_range=None,
+                  category=None, rating=None, page=1, limit=20, now=None):
+    """Products the caller may see whose name or description contains ``query`` (case-insensitive,
+    literal), with the Explore filters: ``availability`` (``In Stock``: stock left; ``On Sale``: a
+    discount; ``New Arrivals``: listed in the last 7 days), ``price_range`` on the discounted price
+    (lower bound included, upper excluded), ``category``, ``rating`` (average review rating); newest
+    first, with their shops loaded."""
+    stmt = catalog.visible(select(Product), as_admin=viewer_is_admin)
+    if query and query.strip():
+        pattern = _contains(query)
+        stmt = stmt.where(or_(func.lower(Product.name).like(pattern, escape=ESCAPE),
+                              func.lower(Product.description).like(pattern, escape=ESCAPE)))
+    if availability == "In Stock":
+        stmt = stmt.where(Product.stock > 0)
+    elif availability == "On Sale":
+        stmt = stmt.where(Product.discount > 0)
+    elif availability == "New Arrivals":
+        stmt = stmt.where(Product.created_at >= (now or utcnow()) - dt.timedelta(days=NEW_ARRIVAL_DAYS))
+    if price_range in PRICES:
+        stmt = stmt.where(_within(Product.price * (100 - Product.discount) / 100, PRICES[price_range]))
+    if category and category != "All":
+        stmt = catalog.category_filter(stmt, category)
+    if rating in RATINGS:
+        average = case((Product.review_count > 0, cast(Product.rating_sum, Float) / Product.review_count), else_=0.0)
+        stmt = stmt.where(Product.review_count > 0, average >= RATINGS[rating])
+    found = page_query(session, stmt.order_by(Product.created_at.desc(), Product.id.desc()), page=page, limit=limit)
+    catalog.attach_shops(session, found.items)
+    return found
 
 
 def followed(session, *, user_id, type, page=1, limit=20):

@@ -1,6 +1,7 @@
 """Search: the Explore search and the people pickers."""
 import pytest
 
+from tests.diora.catalog_support import product
 from tests.diora.social import ago, like, make_post
 
 
@@ -68,6 +69,36 @@ class TestSearch:
 
     def test_needs_a_token(self, client):
         assert client.get("/api/search?query=a").status_code == 401
+
+
+class TestSearchProducts:
+    def test_name_or_description_matches_newest_first_and_hidden_ones_are_left_out(self, client, make):
+        shop = make.shop()
+        older = product(shop, name="Denim Jacket")
+        newer = product(shop, name="Cotton Shirt", description="Pairs with denim")
+        product(shop, name="Denim Cap", hidden=True)
+        product(shop, name="Wool Scarf")
+        body = client.get("/api/search?query=DENIM&contentType=Products", headers=make.headers()).json()
+        assert ids(body["products"]) == [newer.id, older.id]
+        assert body["pagination"]["products"]["total"] == 2
+        assert body["products"][1]["name"] == "Denim Jacket"
+        assert (body["users"], body["shops"], body["posts"]) == ([], [], [])
+
+    @pytest.mark.parametrize("query, expected", [
+        pytest.param("availability=In Stock", ["cheap", "sale"], id="in stock"),
+        pytest.param("availability=On Sale", ["sale"], id="on sale"),
+        pytest.param("priceRange=$0-$50", ["cheap", "sale"], id="under 50 after the discount"),
+        pytest.param("priceRange=$200%2B", ["dear"], id="200 or more"),
+        pytest.param("categories=Footwear", ["dear"], id="category"),
+    ])
+    def test_filters(self, client, make, query, expected):
+        shop = make.shop()
+        made = {"cheap": product(shop, name="Tee", price="20.00", stock=3, category=("Tops",)),
+                "sale": product(shop, name="Coat", price="90.00", discount=50, stock=1, category=("Tops",)),
+                "dear": product(shop, name="Boots", price="250.00", stock=0, category=("Footwear",))}
+        found = client.get(f"/api/search?contentType=Products&{query}", headers=make.headers()).json()["products"]
+        names = {item.id: name for name, item in made.items()}
+        assert sorted(names[i] for i in ids(found)) == sorted(expected)
 
 
 class TestSearchUsers:
