@@ -321,3 +321,202 @@ class TestIonoraJourney:
                 OrderStatus.PENDING, PaymentStatus.FAILED, "2020.00")
             assert [o.id for o in ok(orders_list_orders.sync_detailed(
                 client=buyer, status=OrderStatus.CONFIRMED)).orders] == [order_id]
+
+
+# A licence as the promotion's proof document (accepted by its content as a PDF).
+PROOF_PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+DIORA_ADDRESS = {"name": "Jane Doe", "address": "123 Main St", "city": "New York", "postalCode": "10001",
+                 "phone": "+15550100", "email": "jane@example.com"}
+
+
+def small_png():
+    """A real 8×8 PNG made with Pillow (the server decodes and re-encodes it)."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 40, 90)).save(out, format="PNG")
+    return out.getvalue()
+
+
+class TestDioraJourney:
+    """Sign up → promotion to a shop → admin approval → shop set-up and Stripe Connect link → product →
+    another user's cart → order → Stripe Checkout (the fake's page) → paid → shipped → delivered →
+    review → the shop's analytics."""
+
+    def test_promotion_to_delivered_order_and_review(self, databases):
+        generate("diora")
+        import diora_client
+        from diora_client.api.admin import promotion_review_decide, promotion_review_list_requests
+        from diora_client.api.auth import auth_login, auth_signup
+        from diora_client.api.cart import cart_add_to_cart, cart_get_cart
+        from diora_client.api.orders import (
+            order_create_order,
+            order_get_order,
+            order_shop_orders,
+            order_update_status,
+            payment_flow_create_stripe_session,
+        )
+        from diora_client.api.payments import (
+            stripe_connect_check_onboarding_status,
+            stripe_connect_create_account_link,
+        )
+        from diora_client.api.product import product_create_product, product_get_product
+        from diora_client.api.shop import shop_create_shop, shop_get_analytics
+        from diora_client.api.user import onboarding_request_promotion, user_get_me
+        from diora_client.models import (
+            CartAdd,
+            OrderPaymentMethod,
+            OrderPaymentStatus,
+            OrderRequest,
+            OrderRequestPaymentMethod,
+            OrderStatus,
+            OrderStatusRequest,
+            OrderStatusRequestStatus,
+            ProductForm,
+            PromotionDecision,
+            PromotionDecisionAction,
+            PromotionRequestForm,
+            ReviewCreate,
+            ReviewCreateTargetType,
+            ReviewSaved,
+            ShopCreate,
+            SignupRequest,
+            StripeSessionRequest,
+        )
+        from diora_client.types import File
+
+        with live_server("diora", database_url=databases.url_for("diora_journey")) as server:
+            anonymous, bearer = clients(diora_client, server.base_url)
+
+            def sign_up(username, full_name):
+                signed = ok(auth_signup.sync_detailed(client=anonymous, body=SignupRequest(
+                    email=f"{username}@example.com", username=username, full_name=full_name,
+                    password="journey-pass-1")), HTTPStatus.CREATED)
+                assert (signed.status, signed.user.username, signed.user.type_.value) == (True, username, "user")
+                return signed.user, bearer(signed.token)
+
+            founder_user, founder = sign_up("velvet.lane", "Vera Lane")
+            buyer_user, buyer = sign_up("jane.doe", "Jane Doe")
+
+            # The administrator made by create-admin signs in with its username.
+            admin_login = ok(auth_login.sync_detailed(client=anonymous, body={
+                "username": server.admin.username, "password": server.admin.password}))
+            assert admin_login.user.type_.value == "admin"
+            admin = bearer(admin_login.token)
+
+            # A regular user asks to become a shop, with a proof document (multipart).
+            asked = ok(onboarding_request_promotion.sync_detailed(client=founder, body=PromotionRequestForm(
+                business_name="Velvet Lane", business_description="Evening wear", business_type="retail",
+                proof_documents=[File(payload=PROOF_PDF, file_name="licence.pdf", mime_type="application/pdf")])),
+                HTTPStatus.CREATED)
+            assert re.fullmatch(r"[0-9a-f]{24}", asked.request_id)
+
+            # The administrator's queue holds it; approving makes the requester a shop.
+            queue = ok(promotion_review_list_requests.sync_detailed(client=admin))
+            assert [(r.field_id, r.status.value) for r in queue.requests] == [(asked.request_id, "pending")]
+            decided = ok(promotion_review_decide.sync_detailed(asked.request_id, client=admin, body=PromotionDecision(
+                action=PromotionDecisionAction.APPROVE, comments="Welcome")))
+            assert (decided.request.field_id, decided.request.status.value) == (asked.request_id, "approved")
+            me = ok(user_get_me.sync_detailed(client=founder)).user
+            assert (me.field_id, me.type_.value, me.full_name) == (founder_user.field_id, "shop", "Velvet Lane")
+            assert ok(promotion_review_list_requests.sync_detailed(client=admin)).requests == []
+
+            # The new shop sets up its shop and gets a Stripe Connect onboarding link (the fake Stripe).
+            shop = ok(shop_create_shop.sync_detailed(client=founder, body=ShopCreate(
+                name="Velvet Lane", description="Evening wear for every night")), HTTPStatus.CREATED).shop
+            assert (shop.field_id, shop.name, shop.type_.value) == (founder_user.field_id, "Velvet Lane", "shop")
+            link = ok(stripe_connect_create_account_link.sync_detailed(client=founder))
+            # The fake's pages are addressed from DIORA_PUBLIC_URL, else the product's default port (5010),
+            # not the --port this server listens on: the journey keeps the path and uses its own origin.
+            assert re.fullmatch(r"http://localhost:5010/api/stripe/fake-onboarding/link_\w+", link.url)
+            assert link.account_id.startswith("acct_")
+            onboarding = ok(stripe_connect_check_onboarding_status.sync_detailed(client=founder))
+            assert (onboarding.account_id, onboarding.onboarded) == (link.account_id, False)
+
+            # A product with a real PNG image (multipart).
+            dress = ok(product_create_product.sync_detailed(client=founder, body=ProductForm(
+                name="Silk Dress", description="Floor length", price=120.0, discount=25.0, stock=2,
+                category='["dresses"]', sizes='["S","M"]',
+                image=[File(payload=small_png(), file_name="dress.png", mime_type="image/png")])),
+                HTTPStatus.CREATED).product
+            assert (dress.shop_id, dress.name, dress.price, dress.discount, dress.final_price, dress.stock) == (
+                founder_user.field_id, "Silk Dress", 120.0, 25.0, 90.0, 2)
+            assert (dress.category, dress.sizes, len(dress.image_url)) == (["dresses"], ["S", "M"], 1)
+
+            # Another user fills the cart and orders by card: 90 + 10 shipping (free only above 100).
+            cart = ok(cart_add_to_cart.sync_detailed(client=buyer, body=CartAdd(
+                product_id=dress.field_id, quantity=1, size="S")))
+            assert [(i.product_id.field_id, i.quantity, i.size) for i in cart.cart.products] == [
+                (dress.field_id, 1, "S")]
+            assert (cart.cart.total_items, cart.cart.subtotal) == (1, 90.0)
+            placed = ok(order_create_order.sync_detailed(client=buyer, body=OrderRequest(
+                shipping_address=DIORA_ADDRESS, payment_method=OrderRequestPaymentMethod.CARD)), HTTPStatus.CREATED)
+            order = placed.order
+            assert re.fullmatch(r"ORD\d{10}", order.order_number)
+            assert (order.user_id, order.subtotal, order.shipping_fee, order.total) == (
+                buyer_user.field_id, 90.0, 10.0, 100.0)
+            assert (order.status, order.payment_method, order.payment_status) == (
+                OrderStatus.PROCESSING, OrderPaymentMethod.CARD, OrderPaymentStatus.PENDING)
+            [line] = order.items
+            assert (line.product_id, line.shop_id, line.price, line.quantity, line.size) == (
+                dress.field_id, founder_user.field_id, 90.0, 1, "S")
+            assert ok(cart_get_cart.sync_detailed(client=buyer)).cart.products == []
+            assert ok(product_get_product.sync_detailed(dress.field_id, client=buyer)).product.stock == 1
+
+            # Stripe Checkout: the fake's session URL is a page of the app; paying there is a person's POST
+            # on an HTML page (not an API operation), so plain httpx does it. Its signed
+            # checkout.session.completed event reaches the webhook handling in-process.
+            session = ok(payment_flow_create_stripe_session.sync_detailed(client=buyer, body=StripeSessionRequest(
+                order_id=order.field_id)))
+            assert session.session_id.startswith("cs_test_")
+            assert session.session_url == session.url
+            checkout_path = f"/api/stripe/fake-checkout/{session.session_id}"
+            assert session.url == "http://localhost:5010" + checkout_path
+            paid = httpx.post(server.base_url.removesuffix("/api") + checkout_path, timeout=TIMEOUT)
+            assert paid.status_code == HTTPStatus.SEE_OTHER, paid.text[:500]
+
+            confirmed = ok(order_get_order.sync_detailed(order.field_id, client=buyer)).order
+            assert (confirmed.status, confirmed.order_status, confirmed.payment_status) == (
+                OrderStatus.CONFIRMED, OrderStatus.CONFIRMED, OrderPaymentStatus.PAID)
+            assert confirmed.paid_at is not None
+
+            # The shop sees it, ships and delivers it.
+            [shop_order] = ok(order_shop_orders.sync_detailed(client=founder)).orders
+            assert shop_order.field_id == order.field_id
+            shipped = ok(order_update_status.sync_detailed(order.field_id, client=founder, body=OrderStatusRequest(
+                status=OrderStatusRequestStatus.SHIPPED, tracking_number="TRK123"))).order
+            assert (shipped.status, shipped.tracking_number) == (OrderStatus.SHIPPED, "TRK123")
+            delivered = ok(order_update_status.sync_detailed(order.field_id, client=founder, body=OrderStatusRequest(
+                status=OrderStatusRequestStatus.DELIVERED))).order
+            assert (delivered.status, delivered.payment_status) == (OrderStatus.DELIVERED, OrderPaymentStatus.PAID)
+            mine = ok(order_get_order.sync_detailed(order.field_id, client=buyer)).order
+            assert (mine.status, mine.payment_status, mine.tracking_number) == (
+                OrderStatus.DELIVERED, OrderPaymentStatus.PAID, "TRK123")
+
+            # The buyer reviews the product: a verified purchase. POST /review accepts multipart or JSON, and
+            # openapi-python-client 0.x writes that operation's module without importing `Unset` (its body
+            # is typed `ReviewForm | ReviewCreate | Unset`), so `diora_client.api.review.review_create_review`
+            # cannot be imported. This step goes through the client's own httpx client with the generated
+            # request and answer models instead.
+            answer = buyer.get_httpx_client().post("/review", json=ReviewCreate(
+                target_id=dress.field_id, target_type=ReviewCreateTargetType.PRODUCT, rating=5,
+                comment="Perfect fit").to_dict())
+            assert answer.status_code == HTTPStatus.CREATED, answer.text[:500]
+            review = ReviewSaved.from_dict(answer.json()).review
+            assert (review.target_id, review.target_type.value, review.rating, review.comment,
+                    review.verified_purchase, review.user.field_id) == (
+                dress.field_id, "product", 5, "Perfect fit", True, buyer_user.field_id)
+            rated = ok(product_get_product.sync_detailed(dress.field_id, client=buyer)).product
+            assert (rated.rating, rated.review_count) == (5.0, 1)
+
+            # The shop's analytics show the sale.
+            analytics = ok(shop_get_analytics.sync_detailed(client=founder)).analytics
+            assert (analytics.summary.total_orders, analytics.summary.total_revenue,
+                    analytics.summary.total_products) == (1, 90.0, 1)
+            assert (analytics.total_sales, analytics.orders_count, analytics.units_sold) == (90.0, 1, 1)
+            [top] = analytics.top_products
+            assert (top.product_id, top.name, top.total_sold, top.revenue) == (dress.field_id, "Silk Dress", 1, 90.0)
+            [recent] = analytics.recent_orders
+            assert (recent.field_id, recent.status) == (order.field_id, "delivered")
