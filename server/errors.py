@@ -114,6 +114,14 @@ def database_retry_after(exc):
     return None
 
 
+def _foreign_key_violation(exc):
+    """A write refused by a foreign key (PostgreSQL SQLSTATE 23503, SQLite's FOREIGN KEY constraint)."""
+    if not isinstance(exc, sa.IntegrityError):
+        return False
+    orig = getattr(exc, "orig", None)
+    return getattr(orig, "sqlstate", None) == "23503" or "FOREIGN KEY constraint failed" in str(orig)
+
+
 def normalize(exc):
     if isinstance(exc, domain.UpstreamFailure) and exc.retry_after is not None:
         return ApiError(503, "upstream_unavailable", exc.message, code=exc.code, details=exc.details,
@@ -153,6 +161,10 @@ def normalize(exc):
         message = {404: "Not found", 405: "Method not allowed", 413: "Request body too large"}.get(
             status, exc.detail or REASONS.get(status, "Error"))
         return ApiError(status, _kind_for(status), message, headers=dict(exc.headers or {}))
+    if _foreign_key_violation(exc):  # the request named an object that does not exist (or no longer does)
+        log.warning("refused: a referenced object does not exist (%s)", str(exc.orig).splitlines()[0])
+        message = "A referenced object does not exist."
+        return ApiError(400, "invalid", message, errors=[{"field": None, "location": "body", "message": message}])
     retry_after = database_retry_after(exc)
     if retry_after is not None:
         log.warning("database unavailable (%s): %s", type(exc).__name__, str(exc).splitlines()[0] if str(exc) else "")

@@ -108,6 +108,14 @@ class TestAddNotification:
                 body["notification"]["data"]) == ("Notification created successfully", "Welcome", admin.id, {"k": 1})
         assert [(users, event) for users, event, _ in published()] == [([target.id], "notification")]
 
+    def test_an_unknown_sender_is_400_and_changes_nothing(self, client, make):
+        admin, target = make.admin(), make.user()
+        response = client.post("/api/notification/add", headers=make.headers(admin), json={
+            "userId": target.id, "type": "follow", "title": "Hi", "message": "Hello", "fromUserId": "3846b1839e90c43f5f987761"})
+        assert (response.status_code, response.json()) == (400, {"status": False,
+                                                                 "message": "A referenced object does not exist."})
+        assert make.notifications(target) == []
+
     def test_a_suspended_recipient_or_a_switched_off_type_gets_nothing(self, client, make):
         admin, suspended, quiet = make.admin(), make.user(), make.user()
         make.suspend(suspended)

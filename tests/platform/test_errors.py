@@ -147,3 +147,27 @@ class TestProviderErrors:
         assert (thawani.status, thawani.kind, thawani.retry_after) == (503, "upstream_unavailable", 5)
         assert (stripe.status, stripe.retry_after) == (503, 5)
         assert normalize(StripeError("Your card was declined.", retriable=False)).status == 502
+
+
+class TestForeignKeyViolations:
+    """A write naming an object that does not exist is the caller's mistake (400), never a 500."""
+
+    def test_a_foreign_key_violation_is_400(self):
+        from sqlalchemy import exc as sa
+
+        from server.errors import normalize
+
+        class Orig(Exception):
+            sqlstate = "23503"
+
+        error = normalize(sa.IntegrityError("INSERT ...", {}, Orig("violates foreign key constraint")))
+        assert (error.status, error.kind, error.message) == (400, "invalid", "A referenced object does not exist.")
+        sqlite = normalize(sa.IntegrityError("INSERT ...", {}, Exception("FOREIGN KEY constraint failed")))
+        assert sqlite.status == 400
+
+    def test_another_integrity_error_is_still_a_server_error(self):
+        from sqlalchemy import exc as sa
+
+        from server.errors import normalize
+
+        assert normalize(sa.IntegrityError("INSERT ...", {}, Exception("NOT NULL constraint failed"))).status == 500
