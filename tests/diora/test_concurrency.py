@@ -1,19 +1,14 @@
 """Races on a real, committed database (a SQLite file or a fresh PostgreSQL database) with separate
 connections from real threads: follow counters and aggregated notifications stay exact."""
-import os
 import secrets
-import threading
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select
 
 from models.diora import follows, notifications, users
 from models.diora.tables.notifications import Notification
 from models.diora.tables.users import Follow, User
-from models.session import Database
-from server import db as schema
-from tests.conftest import BACKEND, DATABASE_PREFIX, POSTGRES_URL
+from tests.support import races
 
 RACERS = 8
 POST = "c" * 24
@@ -21,24 +16,8 @@ POST = "c" * 24
 
 @pytest.fixture(scope="module")
 def race_db(tmp_path_factory):
-    name = None
-    if BACKEND == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('race') / 'diora.db'}"
-    else:
-        name = f"{DATABASE_PREFIX}diora_race_{os.getpid()}_{secrets.token_hex(3)}"
-        admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-    schema.upgrade("diora", url)
-    database = Database("diora-race")
-    database.bind(url, pool_size=RACERS + 2)
-    yield database
-    database.engine.dispose()
-    if name:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with races.database("diora", tmp_path_factory, label="race", pool_size=RACERS + 2) as database:
+        yield database
 
 
 def account(database, prefix):
@@ -51,22 +30,7 @@ def account(database, prefix):
 
 
 def run_together(work, count=RACERS):
-    barrier = threading.Barrier(count)
-    results = [None] * count
-
-    def worker(index):
-        barrier.wait()
-        try:
-            results[index] = work(index)
-        except Exception as exc:  # collected and asserted by the caller
-            results[index] = exc
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
-    return results
+    return races.run_together(work, count)
 
 
 def test_many_follow_and_like_at_once(race_db):

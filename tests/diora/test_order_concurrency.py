@@ -2,48 +2,27 @@
 threads: buyers racing for the last units never oversell, and one payment delivered many times at once
 changes its order once."""
 import datetime as dt
-import os
 import secrets
-import threading
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select
 
 from models.diora import orders, payments, users
 from models.diora.tables.catalog import CartItem, Product
 from models.diora.tables.notifications import Notification
 from models.diora.tables.orders import Order, StripeEvent
 from models.errors import Conflict, RuleViolation
-from models.session import Database
-from server import db as schema
-from tests.conftest import BACKEND, DATABASE_PREFIX, POSTGRES_URL
 from tests.diora.shopping import ADDRESS, completed
+from tests.support import races
 
 BUYERS = 20
 
 
 @pytest.fixture(scope="module")
 def race_db(tmp_path_factory):
-    name = admin = None
-    if BACKEND == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('order-race') / 'diora.db'}"
-    else:
-        name = f"{DATABASE_PREFIX}diora_orders_race_{os.getpid()}_{secrets.token_hex(3)}"
-        admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-    schema.upgrade("diora", url)
-    database = Database("diora-order-race")
-    database.bind(url, pool_size=BUYERS + 2)
-    yield database
-    database.engine.dispose()
-    if name:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with races.database("diora", tmp_path_factory, label="orders", pool_size=BUYERS + 2) as database:
+        yield database
 
 
 def account(database, prefix, type="user"):
@@ -55,23 +34,7 @@ def account(database, prefix, type="user"):
         return user.id
 
 
-def run_together(work, count):
-    barrier = threading.Barrier(count)
-    results = [None] * count
-
-    def worker(index):
-        barrier.wait()
-        try:
-            results[index] = work(index)
-        except Exception as exc:  # collected and asserted by the caller
-            results[index] = exc
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
-    return results
+run_together = races.run_together
 
 
 def stocked_product(database, shop_id, stock):

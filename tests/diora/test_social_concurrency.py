@@ -2,40 +2,24 @@
 exact counter, one user's toggles stay consistent, two report clean-ups delete each row once."""
 import datetime as dt
 import secrets
-import threading
 
 import pytest
 from sqlalchemy import func, select
 
 from models.base import utcnow
-from models.diora import post as posts, report as reports
+from models.diora import post as posts
+from models.diora import report as reports
 from models.diora.tables.notifications import Notification
 from models.diora.tables.post import Post, PostLike
 from models.diora.tables.report import Report
 from tests.conftest import BACKEND
 from tests.diora.test_concurrency import account, race_db  # noqa: F401  (the module's race database)
+from tests.support import races
 
 LIKERS = 50
 
 
-def together(work, count):
-    """``work(i)`` for each i in its own thread, all released at once; results or exceptions."""
-    barrier = threading.Barrier(count)
-    results = [None] * count
-
-    def worker(index):
-        barrier.wait()
-        try:
-            results[index] = work(index)
-        except Exception as exc:  # collected and asserted by the caller
-            results[index] = exc
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(180)
-    return results
+together = races.run_together
 
 
 def a_post(database, owner):

@@ -3,16 +3,13 @@ matter) with separate connections from real threads: point checkouts never spend
 and two escrow-expiry runs at once refund each escrow once. Also the jobs through the command line."""
 import datetime as dt
 import os
-import secrets
 import subprocess
 import sys
-import threading
 import uuid
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select
 
 from models.errors import RuleViolation
 from models.invare import orders, users, wallet
@@ -22,8 +19,7 @@ from models.invare.listings import Listing
 from models.invare.materials import Material
 from models.invare.wallet import WalletEntry
 from models.session import Database
-from server import db as schema
-from tests.conftest import BACKEND, POSTGRES_URL
+from tests.support import races
 
 CHECKOUTS = 10
 AFFORDABLE = 3
@@ -31,21 +27,8 @@ AFFORDABLE = 3
 
 @pytest.fixture(scope="module")
 def race_url(tmp_path_factory):
-    if BACKEND == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('race') / 'invare.db'}"
-        schema.upgrade("invare", url)
+    with races.database_url("invare", tmp_path_factory, label="trade") as url:
         yield url
-        return
-    name = f"invare_race_{os.getpid()}_{secrets.token_hex(3)}"
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-    schema.upgrade("invare", url)
-    yield url
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 @pytest.fixture(scope="module")
@@ -57,22 +40,7 @@ def race_db(race_url):
 
 
 def run_together(count, work):
-    barrier = threading.Barrier(count)
-    results = [None] * count
-
-    def worker(index):
-        barrier.wait()
-        try:
-            results[index] = work(index)
-        except Exception as exc:  # collected and asserted by the caller
-            results[index] = exc
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
-    return results
+    return races.run_together(work, count)
 
 
 def person(database, name):
