@@ -22,6 +22,7 @@ from starlette.middleware.cors import CORSMiddleware
 import openapi
 from models.session import Timeouts
 from server import errors, observability, realtime
+from server.allow import AllowTable
 from server.bodylimits import BodyLimits
 from server.middleware import DropNulMiddleware, platform_middlewares
 from server.operator import Operator
@@ -121,8 +122,7 @@ def create_app(name, settings=None):
         name=name,
     )
     allow_table = _allowed_methods(spec, product.base_path)
-    errors.install(app, product.render_error, COMPACT,
-                   allow_for=lambda path: next((m for rx, m in allow_table if rx.match(path)), None))
+    errors.install(app, product.render_error, COMPACT, allow_for=AllowTable(spec, product.base_path).allow)
 
     edge, gate = platform_middlewares(limiter_ref=lambda: product.runtime.limiter,
                                       body_limits_ref=lambda: product.runtime.body_limits,
@@ -196,7 +196,7 @@ def _limiter(product, settings):
 
 
 def _allowed_methods(spec, base_path):
-    """(regex, 'GET, POST') per spec path, for the 405 ``Allow`` header."""
+    """(regex, 'GET, POST') per spec path: the paths the gate knows (static 405s, trailing slashes)."""
     table = []
     for path, item in (spec.get("paths") or {}).items():
         pattern = re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape((base_path or "") + path))

@@ -150,6 +150,13 @@ class TestErrorBody:
         assert response.headers["Allow"] == "POST"
         assert response.json() == error("Method not allowed")
 
+    def test_a_url_under_two_templated_paths_lists_the_methods_of_both(self, client):
+        # /review/product/{productId} (GET) and /review/{targetType}/{id} (PUT, DELETE) both serve it
+        response = client.options("/api/review/product/65a1f0c2e4b0a1b2c3d4e5f6")
+        assert (response.status_code, response.headers["Allow"]) == (405, "DELETE, GET, PUT")
+        response = client.options("/api/message/conversations/user/65a1f0c2e4b0a1b2c3d4e5f6")
+        assert (response.status_code, response.headers["Allow"]) == (405, "GET")
+
     def test_a_body_in_another_content_type_is_415(self, client):
         response = client.post("/api/auth/login", content=b"username=a", headers={"Content-Type": "text/plain"})
         assert response.status_code == 415

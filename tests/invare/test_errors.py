@@ -24,6 +24,13 @@ class TestPlatformErrors:
         assert (response.status_code, response.json()) == (405, error(405, "Method Not Allowed", "Method Not Allowed"))
         assert response.headers["Allow"] == "POST"
 
+    def test_a_path_beside_a_templated_one_lists_only_its_own_methods(self, client):
+        # /tickets/assign also looks like /tickets/{id}, but "assign" is no ticket id
+        response = client.options("/tickets/assign")
+        assert (response.status_code, response.headers["Allow"]) == (405, "POST")
+        response = client.request("OPTIONS", "/chat/user/0b8f6f0e-1c2d-4e5f-8a9b-0c1d2e3f4a5b")
+        assert (response.status_code, response.headers["Allow"]) == (405, "GET")
+
     def test_not_json(self, client):
         response = client.post("/auth/request-otp", content=b"email=a", headers={"Content-Type": "text/plain"})
         assert (response.status_code, response.json()["error"]) == (415, "Unsupported Media Type")
