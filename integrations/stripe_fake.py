@@ -100,7 +100,10 @@ class FakeStripe(_Webhooks):
         self.fail_next = 0
 
     def _page(self, path):
-        return (self.config.public_base_url or "http://localhost") + path
+        base = self.config.public_base_url
+        if not base and self.config.request_base_url is not None:
+            base = self.config.request_base_url()
+        return (base or "http://localhost").rstrip("/") + path
 
     def _maybe_fail(self, action):
         if self.fail_next:

@@ -31,6 +31,7 @@ import logging
 import os
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -171,6 +172,8 @@ class StripeConfig:
     max_network_retries: int = 2
     data_dir: Path | None = None          # fake: where its file store lives
     public_base_url: str = ""             # fake: the API root its pages are served under
+    request_base_url: Callable[[], str] | None = None  # fake, without public_base_url: the API root the
+    # current request came in on (so a link works on whatever host and port the server answers)
     checkout_path: str = "/stripe/fake-checkout/{session_id}"
     onboarding_path: str = "/stripe/fake-onboarding/{link_id}"
 
@@ -320,9 +323,10 @@ def gateway_from_config(config):
     return FakeStripe(config)
 
 
-def gateway_from_env(env=None, *, production=False, data_dir=None, public_base_url=""):
+def gateway_from_env(env=None, *, production=False, data_dir=None, public_base_url="", request_base_url=None):
     return gateway_from_config(StripeConfig.from_env(env, production=production, data_dir=data_dir,
-                                                     public_base_url=public_base_url))
+                                                     public_base_url=public_base_url,
+                                                     request_base_url=request_base_url))
 
 
 def main(argv=None):

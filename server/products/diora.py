@@ -210,14 +210,22 @@ def public_url(path):
     return base.rstrip("/") + path
 
 
+def _request_api_root():
+    """The API root as the current request addressed it (``http://127.0.0.1:5011/api``); empty outside one."""
+    if not flask.has_request_context():
+        return ""
+    return flask.request.host_url.rstrip("/") + PRODUCT.base_path
+
+
 def configure(app, settings):
     runtime = PRODUCT.runtime
     runtime.storage = LocalStorage(settings.storage_dir)
     # Stripe (integrations/stripe_payments.py): STRIPE_MODE=fake by default outside production, its test
     # checkout and onboarding pages served by this API under /api/stripe/fake-*.
-    api_root = (settings.public_url or f"http://localhost:{PRODUCT.port}").rstrip("/") + PRODUCT.base_path
+    # Its links name DIORA_PUBLIC_URL when set, else the host and port the request came in on.
+    api_root = settings.public_url.rstrip("/") + PRODUCT.base_path if settings.public_url else ""
     runtime.stripe = gateway_from_env(production=settings.is_production, data_dir=settings.data_dir,
-                                      public_base_url=api_root)
+                                      public_base_url=api_root, request_base_url=_request_api_root)
     from handlers.diora import stripe_pages  # handlers import this module: imported once the product exists
 
     stripe_pages.mount(app, runtime)

@@ -428,9 +428,9 @@ class TestDioraJourney:
                 name="Velvet Lane", description="Evening wear for every night")), HTTPStatus.CREATED).shop
             assert (shop.field_id, shop.name, shop.type_.value) == (founder_user.field_id, "Velvet Lane", "shop")
             link = ok(stripe_connect_create_account_link.sync_detailed(client=founder))
-            # The fake's pages are addressed from DIORA_PUBLIC_URL, else the product's default port (5010),
-            # not the --port this server listens on: the journey keeps the path and uses its own origin.
-            assert re.fullmatch(r"http://localhost:5010/api/stripe/fake-onboarding/link_\w+", link.url)
+            # The fake's pages are addressed from DIORA_PUBLIC_URL, else from the host and port the request
+            # came in on: the link opens on this very server.
+            assert re.fullmatch(re.escape(server.base_url) + r"/stripe/fake-onboarding/link_\w+", link.url)
             assert link.account_id.startswith("acct_")
             onboarding = ok(stripe_connect_check_onboarding_status.sync_detailed(client=founder))
             assert (onboarding.account_id, onboarding.onboarded) == (link.account_id, False)
@@ -473,8 +473,8 @@ class TestDioraJourney:
             assert session.session_id.startswith("cs_test_")
             assert session.session_url == session.url
             checkout_path = f"/api/stripe/fake-checkout/{session.session_id}"
-            assert session.url == "http://localhost:5010" + checkout_path
-            paid = httpx.post(server.base_url.removesuffix("/api") + checkout_path, timeout=TIMEOUT)
+            assert session.url == server.base_url.removesuffix("/api") + checkout_path
+            paid = httpx.post(session.url, timeout=TIMEOUT)
             assert paid.status_code == HTTPStatus.SEE_OTHER, paid.text[:500]
 
             confirmed = ok(order_get_order.sync_detailed(order.field_id, client=buyer)).order

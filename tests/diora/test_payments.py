@@ -231,6 +231,7 @@ class TestFakeStripePages:
         order, buyer, _, _ = card_order(client, make)
         url = client.post("/api/order/create-stripe-session", headers=make.headers(buyer),
                           json={"orderId": order["_id"]}).json()["sessionUrl"]
+        assert url.startswith("http://testserver/api/stripe/fake-checkout/cs_test_")  # the host the request used
         path = url[url.index("/api/"):]
         assert "Pay 50.00 USD" in client.get(path).text
         paid = client.post(path, follow_redirects=False)
@@ -239,7 +240,9 @@ class TestFakeStripePages:
 
     def test_onboarding_page_enables_the_account(self, client, make):
         shop = make.shop()
-        url = client.post("/api/stripe/create-account-link", headers=make.headers(shop)).json()["url"]
+        url = client.post("/api/stripe/create-account-link",
+                          headers={**make.headers(shop), "Host": "shop.example:8443"}).json()["url"]
+        assert url.startswith("http://shop.example:8443/api/stripe/fake-onboarding/link_")
         done = client.post(url[url.index("/api/"):], follow_redirects=False)
         assert done.status_code == 303 and done.headers["Location"].endswith("/api/stripe/onboarding/return")
         assert client.get("/api/stripe/check-onboarding-status", headers=make.headers(shop)).json()["onboarded"] is True
