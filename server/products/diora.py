@@ -19,7 +19,6 @@ from server import tokens
 from server.errors import AuthProblem
 from server.jobs import Job
 from server.permissions import forbidden
-from server.jobs import Job
 from server.product import Product
 from server.ratelimit import Rule
 from server.realtime import Realtime
