@@ -3,16 +3,22 @@
 A tender opens when its order is paid (points checkout or a successful provider payment), stays
 ``open`` for :data:`TENDER_HOURS`, and ends ``awarded`` (the buyer side or an administrator selects an
 offer), ``expired`` (the ``tender-expiry`` job) or ``closed`` (the order was cancelled).
+
+:class:`ShippingOffer`: a carrier's price for a tender, one per carrier per tender (a unique constraint;
+a second offer by the same carrier replaces the first). Offering and selecting live in
+``models.invare.shipping_tenders``.
 """
 import datetime as dt
 import uuid
+from decimal import Decimal
 
-from sqlalchemy import DateTime, ForeignKey, Index, Uuid, select, update
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import DateTime, ForeignKey, Index, String, UniqueConstraint, Uuid, select, update
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import UuidPk, utcnow
+from models.base import Timestamps, UuidPk, utcnow
 from models.invare import InvareBase
-from models.invare.columns import checked_enum, created_at_column
+from models.invare.columns import Money, checked_enum, created_at_column
+from models.invare.users import User
 
 TENDER_HOURS = 12
 STATUSES = ("open", "awarded", "expired", "closed")
@@ -29,6 +35,22 @@ class ShippingTender(UuidPk, InvareBase):
     selected_carrier_user_id: Mapped[uuid.UUID | None] = mapped_column(
         Uuid, ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = created_at_column()
+
+    selected_carrier_user = relationship(User, foreign_keys=[selected_carrier_user_id], lazy="raise")
+
+
+class ShippingOffer(UuidPk, Timestamps, InvareBase):
+    __tablename__ = "shipping_offers"
+    __table_args__ = (UniqueConstraint("tender_id", "carrier_user_id", name="uq_shipping_offers_tender_carrier"),
+                      Index("ix_shipping_offers_tender_amount", "tender_id", "amount"))
+
+    tender_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("shipping_tenders.id", ondelete="CASCADE"))
+    carrier_user_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    amount: Mapped[Decimal] = mapped_column(Money)
+    currency: Mapped[str] = mapped_column(String(3), default="SAR")
+    notes: Mapped[str | None] = mapped_column(String(500))
+
+    carrier_user = relationship(User, foreign_keys=[carrier_user_id], lazy="raise")
 
 
 def open_for(session, order, *, now=None):
