@@ -73,7 +73,10 @@ def wait_for(url, proc, timeout=60):
         if proc.poll() is not None:
             raise RuntimeError(f"the server exited with status {proc.returncode} before serving {url}")
         with contextlib.suppress(httpx.HTTPError):
-            if httpx.get(url, timeout=2).status_code == 200:
+            # a generous read timeout: on a loaded machine the first spec answer can take seconds, and a
+            # try that gives up early only asks again from the start
+            patience = httpx.Timeout(max(2.0, deadline - time.monotonic()), connect=2)
+            if httpx.get(url, timeout=patience).status_code == 200:
                 return
         time.sleep(0.3)
     raise RuntimeError(f"{url} did not answer within {timeout}s")
