@@ -8,6 +8,7 @@ openapi-python-client writes an installable project per product, build/sdk/<prod
 
 Generator warnings fail the build: they mean part of the spec has no client code.
 """
+import re
 import subprocess
 import sys
 import tempfile
@@ -45,12 +46,40 @@ def generate(product, out_dir=SDK_DIR):
     if proc.returncode != 0:
         raise RuntimeError(f"openapi-python-client failed for {product}:\n{proc.stdout}{proc.stderr}")
     name = package_name(product)
+    import_unset(out / name)
     for module in [m for m in sys.modules if m == name or m.startswith(name + ".")]:
         del sys.modules[module]  # a regenerated client must not be shadowed by an earlier import
     if str(out) in sys.path:
         sys.path.remove(str(out))
     sys.path.insert(0, str(out))   # first, ahead of any other copy generated elsewhere
     return out
+
+
+TYPES_IMPORT = re.compile(r"^from (\.+)types import (.+)$", re.M)
+USES_UNSET = re.compile(r"\bUnset\b")
+
+
+def import_unset(package):
+    """Import ``Unset`` where a generated module uses it without importing it.
+
+    openapi-python-client annotates an operation whose request body has several content types (multipart
+    and JSON) ``body: Form | Json | Unset = UNSET`` but imports only ``UNSET`` and ``Response`` from
+    ``types``, so the module fails to import (NameError). Adds the name to that import; returns the
+    modules changed, relative to the package."""
+    fixed = []
+    for path in sorted(package.rglob("*.py")):
+        text = path.read_text()
+        match = TYPES_IMPORT.search(text)
+        if not match or not USES_UNSET.search(text):
+            continue
+        names = [n.strip() for n in match.group(2).split(",")]
+        if "Unset" in names:
+            continue
+        constants = [n for n in names if n.isupper()]
+        names = constants + sorted(set(names) - set(constants) | {"Unset"})
+        path.write_text(f"{text[:match.start()]}from {match.group(1)}types import {', '.join(names)}{text[match.end():]}")
+        fixed.append(str(path.relative_to(package)))
+    return fixed
 
 
 def main(argv=None):

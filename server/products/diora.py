@@ -65,10 +65,14 @@ def render_error(error):
     fields (a dict); 429 and 503 add ``retryAfter`` (seconds, as ``Retry-After``)."""
     body = {"status": False, "message": error.message}
     if error.kind == "validation":
+        entries = [_one_of_names(e) for e in error.failures] if error.failures else error.errors or []
         body["errors"] = [{"field": e.get("field"), "location": e.get("location") or "body", "message": e["message"]}
-                          for e in error.errors or []]
-        if error.field:
-            body["field"] = error.field
+                          for e in entries]
+        if entries and entries[0] is not (error.failures or [None])[0]:  # the first was reworded
+            body["message"] = f"{entries[0]['message']} ({entries[0]['field']})"
+        field = entries[0].get("field") if error.failures else error.field
+        if field:
+            body["field"] = field
     elif error.kind == "auth_missing":
         body.update(message="No token provided", code=INVALID_TOKEN)
     elif error.kind.startswith("auth_") and error.status == 401:
@@ -94,6 +98,18 @@ def render_error(error):
         body.update({k: iso_z(v) if isinstance(v, dt.datetime) else v for k, v in error.details.items()
                      if k not in ("status", "message")})
     return body
+
+
+def _one_of_names(entry):
+    """A body that lacks every name a value may come under (an ``anyOf`` of single ``required``
+    branches: ``text`` or ``content``) is worded ``text or content is required``, naming the first."""
+    branches = entry.get("expected")
+    if entry.get("rule") != "anyOf" or not isinstance(branches, list) or not all(
+            isinstance(b, dict) and set(b) == {"required"} and len(b["required"]) == 1 for b in branches):
+        return entry
+    prefix = entry.get("field")
+    names = [f"{prefix}.{b['required'][0]}" if prefix else b["required"][0] for b in branches]
+    return {**entry, "field": names[0], "message": f"{', '.join(names[:-1])} or {names[-1]} is required"}
 
 
 async def bearer_info(token):

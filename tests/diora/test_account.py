@@ -112,6 +112,10 @@ class TestUpdateSecurity:
     def test_the_current_password_is_required(self, client, make):
         response = client.put("/api/user/update/security", json={"newPassword": "brand-new-1"}, headers=make.headers())
         assert response.status_code == 400
+        assert response.json() == error("currentPassword or oldPassword is required (currentPassword)",
+                                        field="currentPassword", errors=[{
+                                            "field": "currentPassword", "location": "body",
+                                            "message": "currentPassword or oldPassword is required"}])
 
 
 class TestUpdateEmail:

@@ -97,8 +97,10 @@ class TestUpdateCartItem:
         catalog.in_cart(me, item, 1)
         headers = make.headers(me)
         body = {"productId": item.id, "size": "M", "variant": "Blue"}
-        assert client.patch("/api/cart", json={**body, "quantity": -1}, headers=headers).json() == error(
-            "Quantity cannot be negative", field="quantity")
+        negative = client.patch("/api/cart", json={**body, "quantity": -1}, headers=headers)
+        assert negative.status_code == 400 and negative.json() == error(
+            "-1 is less than the minimum of 0 (quantity)", field="quantity",
+            errors=[{"field": "quantity", "location": "body", "message": "-1 is less than the minimum of 0"}])
         assert client.patch("/api/cart", json={**body, "quantity": 3}, headers=headers).json()["code"] == "CART_003"
         missing = client.patch("/api/cart", json={**body, "size": "XL", "quantity": 1}, headers=headers)
         assert missing.status_code == 404 and missing.json() == error("Item not found in cart", "CART_004")

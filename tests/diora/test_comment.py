@@ -36,14 +36,20 @@ class TestCreateComment:
 
     @pytest.mark.parametrize("body, field", [
         ({"text": "x"}, "postId"),
-        ({"postId": NO_ID}, "text"),
         ({"postId": NO_ID, "text": "   "}, "text"),
+        ({"postId": NO_ID, "content": ""}, "content"),
         ({"postId": "nope", "text": "x"}, "postId"),
         ({"postId": NO_ID, "text": 5}, "text"),
     ])
     def test_invalid_input_is_400(self, client, make, body, field):
         response = client.post("/api/comment/create", headers=make.headers(), json=body)
         assert response.status_code == 400 and response.json()["field"] == field
+
+    def test_text_or_content_is_required(self, client, make):
+        response = client.post("/api/comment/create", headers=make.headers(), json={"postId": NO_ID})
+        assert response.status_code == 400
+        assert response.json() == error("text or content is required (text)", field="text", errors=[
+            {"field": "text", "location": "body", "message": "text or content is required"}])
 
     def test_unknown_post_is_404(self, client, make):
         response = client.post("/api/comment/create", headers=make.headers(), json={"postId": NO_ID, "text": "x"})
@@ -89,8 +95,12 @@ class TestReply:
             assert (response.status_code, response.json()) == (404, error("Parent comment not found"))
 
     def test_needs_text(self, client, make):
-        response = client.post(f"/api/comment/reply/{NO_ID}", headers=make.headers(), json={})
-        assert (response.status_code, response.json()["field"]) == (400, "text")
+        response = client.post(f"/api/comment/reply/{NO_ID}", headers=make.headers(), json={"postId": NO_ID})
+        assert response.status_code == 400
+        assert response.json() == error("text or content is required (text)", field="text", errors=[
+            {"field": "text", "location": "body", "message": "text or content is required"}])
+        blank = client.post(f"/api/comment/reply/{NO_ID}", headers=make.headers(), json={"text": " \n"})
+        assert (blank.status_code, blank.json()["field"]) == (400, "text")
 
     def test_needs_a_token(self, client):
         assert client.post(f"/api/comment/reply/{NO_ID}", json={"text": "x"}).status_code == 401

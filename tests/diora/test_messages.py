@@ -116,12 +116,25 @@ class TestCreateGroup:
         assert published() == [([a.id, b.id], "newMessage", event),
                                ([f"conversation:{conversation['_id']}"], "message", event)]
 
-    @pytest.mark.parametrize("count, message", [
-        (1, "At least 2 participants are required for a group"), (10, "Group chat is limited to 10 members maximum")])
-    def test_member_limits(self, client, make, count, message):
-        members = [make.user() for _ in range(count)]
+    def test_fewer_than_two_participants_is_400(self, client, make):
+        other = make.user()
         response = client.post("/api/message/conversations/group", headers=make.headers(),
-                               json={"name": "G", "participants": [m.id for m in members]})
+                               json={"name": "G", "participants": [other.id]})
+        message = f"['{other.id}'] is too short"
+        assert (response.status_code, response.json()) == (400, error(f"{message} (participants)", field="participants",
+                                                                      errors=[{"field": "participants", "location": "body",
+                                                                               "message": message}]))
+
+    @pytest.mark.parametrize("members, message", [
+        ("one twice", "At least 2 participants are required for a group"),
+        ("one and me", "At least 2 participants are required for a group"),
+        ("ten", "Group chat is limited to 10 members maximum")])
+    def test_member_limits(self, client, make, members, message):
+        me, other = make.user(), make.user()
+        ids = {"one twice": [other.id, other.id], "one and me": [other.id, me.id],
+               "ten": [other.id] + [make.user().id for _ in range(9)]}[members]
+        response = client.post("/api/message/conversations/group", headers=make.headers(me),
+                               json={"name": "G", "participants": ids})
         assert (response.status_code, response.json()) == (400, error(message, field="participants"))
 
     def test_unknown_or_banned_participants(self, client, make):

@@ -109,6 +109,16 @@ class TestWebhook:
         with database.reading() as session:
             assert session.query(StripeEvent).count() == 0
 
+    def test_a_missing_signature_is_400(self, client, make, stripe):
+        order, _, _, _ = card_order(client, make)
+        raw, _ = signed(completed(order["_id"]))
+        answer = client.post("/api/webhook", content=raw, headers={"Content-Type": "application/json"})
+        assert answer.status_code == 400
+        missing = "Missing header parameter 'Stripe-Signature'"
+        assert answer.json() == {"status": False, "message": f"{missing} (Stripe-Signature)", "field": "Stripe-Signature",
+                                 "errors": [{"field": "Stripe-Signature", "location": "header", "message": missing}]}
+        assert order_row(order["_id"]).payment_status == "pending"
+
     def test_a_tampered_body_is_400(self, client, make, stripe):
         order, _, _, _ = card_order(client, make)
         raw, headers = signed(completed(order["_id"]))

@@ -46,6 +46,15 @@ class TestCreatePost:
         assert response.json()["message"].startswith(message)
         assert make.reload(me).posts_count == 0
 
+    def test_a_field_the_form_does_not_take_is_400(self, client, make):
+        me = make.user()
+        response = client.post("/api/post/create", headers=make.headers(me),
+                               files={"image": ("a.png", png(), "image/png"), "mood": (None, "sunny")})
+        assert response.status_code == 400
+        message = "Extra formData parameter(s) mood not in spec"
+        assert response.json() == error(message, errors=[{"field": None, "location": "body", "message": message}])
+        assert make.reload(me).posts_count == 0
+
     def test_too_large_a_body_is_413(self, client, make):
         big = b"\0" * (10551296 + 1)
         response = client.post("/api/post/create", headers=make.headers(),

@@ -55,10 +55,26 @@ class TestCreateReport:
         assert client.post("/api/report", headers=make.headers(), json={
             "itemType": "shop", "itemId": shop.id, "reason": "fraud"}).status_code == 201
 
+    def test_the_item_type_its_id_and_the_reason_are_required(self, client, make):
+        response = client.post("/api/report", headers=make.headers(), json={})
+        assert response.status_code == 400
+        assert response.json() == error("itemType, targetType or reportedItem is required (itemType)", field="itemType",
+                                        errors=[
+            {"field": "itemType", "location": "body", "message": "itemType, targetType or reportedItem is required"},
+            {"field": "itemId", "location": "body", "message": "itemId, targetId or reportedItem is required"},
+            {"field": "reason", "location": "body", "message": "reason or type is required"}])
+
+    @pytest.mark.parametrize("body, message", [
+        ({"itemId": NO_ID, "reason": "spam"}, "itemType, targetType or reportedItem is required (itemType)"),
+        ({"targetType": "post", "reason": "spam"}, "itemId, targetId or reportedItem is required (itemId)"),
+        ({"reportedItem": {"itemType": "post", "itemId": NO_ID}, "description": "x"}, "reason or type is required (reason)"),
+    ])
+    def test_each_missing_one_is_named(self, client, make, body, message):
+        response = client.post("/api/report", headers=make.headers(), json=body)
+        assert (response.status_code, response.json()["message"]) == (400, message)
+
     @pytest.mark.parametrize("body, field", [
-        ({"itemId": NO_ID, "reason": "spam"}, "itemType"),
-        ({"itemType": "post", "reason": "spam"}, "itemId"),
-        ({"itemType": "post", "itemId": NO_ID}, "reason"),
+        ({"reportedItem": {"itemType": "post"}, "type": "spam"}, "reportedItem.itemId"),
         ({"itemType": "message", "itemId": NO_ID, "reason": "spam"}, "itemType"),
         ({"itemType": "post", "itemId": NO_ID, "reason": "boring"}, "reason"),
         ({"itemType": "post", "itemId": NO_ID, "reason": "spam", "description": "x" * 1001}, "description"),

@@ -137,6 +137,10 @@ class TestCheckReviewed:
         assert client.get(f"/api/review/reviewed/{'a' * 24}/post/{'b' * 24}", headers=make.headers()).status_code == 400
         assert client.get(f"/api/review/reviewed/{'a' * 24}/shop/{'b' * 24}").status_code == 401
 
+    def test_a_segment_with_a_line_break_matches_no_route(self, client, make):
+        response = client.get(f"/api/review/reviewed/{'a' * 24}/shop/%0A{'b' * 24}", headers=make.headers())
+        assert (response.status_code, response.json()) == (404, error("Route not found"))
+
 
 class TestUpdateReview:
     def test_author_changes_rating_and_the_sum_follows(self, client, make):
