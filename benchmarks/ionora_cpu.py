@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/ionora_cpu.py [--products 10000] [--requests 2000] [--concurrency 16]
         [--rounds 2] [--endpoints list,item,search,cart,health] [--floor] [--keep]
-        [--postgres-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
+        [--postgres-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres] [--baseline DIR]
 
 Creates a temporary PostgreSQL database, migrates it, loads a synthetic catalog of N products (one in a
 hundred mentions "alkaline"), starts ``python -m server serve ionora --workers 1`` on a free port (rate
@@ -16,8 +16,10 @@ endpoint with a bounded number of keep-alive requests from a client in another p
 CPU per request stays stable on a busy machine where requests/s does not. ``--floor`` also measures a bare
 Connexion FlaskApp with one trivial operation (the framework's own cost) in the same rounds, and reports
 each endpoint's server CPU above it. ``--asyncapp`` adds the same app on Connexion's AsyncApp
-(``benchmarks/ionora_asyncapp.py``, for comparison; with ``--floor`` also a bare AsyncApp). Rounds are interleaved (server order alternates). The database is
-dropped at the end unless ``--keep``.
+(``benchmarks/ionora_asyncapp.py``, for comparison; with ``--floor`` also a bare AsyncApp). ``--baseline DIR``
+adds the same server run from another checkout of this repository (``git worktree add DIR <commit>``), on the
+same database and in the same rounds, so that a change is measured against its parent under the same load.
+Rounds are interleaved (server order alternates). The database is dropped at the end unless ``--keep``.
 """
 import argparse
 import json
@@ -223,6 +225,7 @@ def main():
                     help="also measure the same app on Connexion's AsyncApp (and, with --floor, AsyncApp's floor)")
     ap.add_argument("--postgres-url", default=os.environ.get(
         "BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"))
+    ap.add_argument("--baseline", help="another checkout of this repository to measure beside this one")
     ap.add_argument("--keep", action="store_true", help="keep the benchmark database")
     ap.add_argument("--json", help="append one JSON line per measurement to this file")
     args = ap.parse_args()
@@ -235,7 +238,8 @@ def main():
     servers = []
     try:
         env = {**os.environ, "IONORA_DATABASE_URL": db_url, "RATE_LIMITS": "off", "APP_ENV": "development",
-               "VALIDATE_RESPONSES": "off", "IONORA_STORAGE_DIR": str(workdir / "uploads")}
+               "VALIDATE_RESPONSES": "off", "IONORA_STORAGE_DIR": str(workdir / "uploads"),
+               "IONORA_JWT_SECRET": secrets.token_hex(32)}  # one secret: every server accepts the token
         env.pop("REDIS_URL", None)
         subprocess.run([sys.executable, "-m", "server", "db", "upgrade", "ionora"], cwd=ROOT, env=env, check=True,
                        capture_output=True)
@@ -250,6 +254,11 @@ def main():
         servers.append(Server("ionora", [sys.executable, "-m", "server", "serve", "ionora", "--port", str(port),
                                          "--workers", "1", "--no-seed", "--host", "127.0.0.1"],
                               ROOT, env, port, workdir))
+        if args.baseline:
+            port = free_port()
+            servers.append(Server("baseline", [sys.executable, "-m", "server", "serve", "ionora", "--port", str(port),
+                                               "--workers", "1", "--no-seed", "--host", "127.0.0.1"],
+                                  Path(args.baseline).resolve(), env, port, workdir))
         if args.floor:
             (workdir / "floor.yaml").write_text(FLOOR_SPEC)
             (workdir / "floor_app.py").write_text(textwrap.dedent(FLOOR_APP))
