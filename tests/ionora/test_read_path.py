@@ -71,16 +71,15 @@ class TestReadingSession:
             reader.engine.dispose()
 
     @postgresql_only
-    def test_row_reads_run_on_a_bare_connection_in_autocommit(self, ionora, make):
+    def test_row_reads_run_on_a_bare_connection_in_autocommit(self, ionora):
         """``Database.rows()`` hands out a Core connection (no session), in autocommit like ``reading()``."""
         from models.session import Database
 
-        make.product()
         reader = Database("ionora-rows")
         reader.bind(str(ionora.database.engine.url.render_as_string(hide_password=False)))
         try:
             with reader.rows() as connection:
-                assert connection.execute(select(Product.id).limit(1)).all()
+                connection.execute(select(Product.id).limit(1)).all()
                 raw = connection.connection.dbapi_connection
                 assert raw.autocommit is True
                 assert raw.info.transaction_status.name == "IDLE"
