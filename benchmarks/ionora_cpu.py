@@ -1,8 +1,8 @@
 """Server and PostgreSQL CPU time per request for Ionora's hot reads (not a test).
 
-    .venv/bin/python benchmarks/ionora_cpu.py [--products 10000] [--requests 2000] [--concurrency 16]
+    .venv/bin/python benchmarks/ionora_cpu.py [--products 10000[,200000...]] [--requests 2000] [--concurrency 16]
         [--rounds 2] [--endpoints list,item,search,cart,health] [--floor] [--keep]
-        [--postgres-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
+        [--postgres-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres] [--baseline DIR]
 
 Creates a temporary PostgreSQL database, migrates it, loads a synthetic catalog of N products (one in a
 hundred mentions "alkaline"), starts ``python -m server serve ionora --workers 1`` on a free port (rate
@@ -16,8 +16,12 @@ endpoint with a bounded number of keep-alive requests from a client in another p
 CPU per request stays stable on a busy machine where requests/s does not. ``--floor`` also measures a bare
 Connexion FlaskApp with one trivial operation (the framework's own cost) in the same rounds, and reports
 each endpoint's server CPU above it. ``--asyncapp`` adds the same app on Connexion's AsyncApp
-(``benchmarks/ionora_asyncapp.py``, for comparison; with ``--floor`` also a bare AsyncApp). Rounds are interleaved (server order alternates). The database is
-dropped at the end unless ``--keep``.
+(``benchmarks/ionora_asyncapp.py``, for comparison; with ``--floor`` also a bare AsyncApp). ``--baseline DIR``
+adds the same server run from another checkout of this repository (``git worktree add DIR <commit>``), on the
+same database and in the same rounds, so that a change is measured against its parent under the same load.
+Rounds are interleaved (server order alternates). The database is dropped at the end unless ``--keep``.
+Several sizes (``--products 15,200000``) are measured one after another, each on its own database, and a last
+table sets PostgreSQL's CPU per request at each size beside its ratio to the smallest (how a read scales).
 """
 import argparse
 import json
@@ -213,7 +217,8 @@ def drive(server, path, total, conns, token):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--products", type=int, default=10_000)
+    ap.add_argument("--products", default="10000",
+                    help="catalog size; several sizes separated by commas are measured one after another")
     ap.add_argument("--requests", type=int, default=2_000, help="requests per endpoint per round")
     ap.add_argument("--concurrency", type=int, default=16)
     ap.add_argument("--rounds", type=int, default=2)
@@ -223,10 +228,29 @@ def main():
                     help="also measure the same app on Connexion's AsyncApp (and, with --floor, AsyncApp's floor)")
     ap.add_argument("--postgres-url", default=os.environ.get(
         "BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"))
+    ap.add_argument("--baseline", help="another checkout of this repository to measure beside this one")
     ap.add_argument("--keep", action="store_true", help="keep the benchmark database")
     ap.add_argument("--json", help="append one JSON line per measurement to this file")
     args = ap.parse_args()
+    sizes = [int(size) for size in str(args.products).split(",")]
+    by_size = {}
+    for size in sizes:
+        by_size[size] = measure(args, size)
+    if len(sizes) > 1:
+        print(f"\nPostgreSQL CPU ms/req by catalog size ({', '.join(map(str, sizes))} products), and its ratio to the "
+              f"smallest")
+        print("| endpoint | server | " + " | ".join(f"{size}" for size in sizes) + " | ratio largest/smallest |")
+        print("|---|---|" + "---:|" * (len(sizes) + 1))
+        for key in by_size[sizes[0]]:
+            if key[1].startswith("floor") or key[0] == "health":
+                continue
+            dbs = [statistics.median(r["db_cpu_ms"] for r in by_size[size][key]) for size in sizes]
+            ratio = f"{dbs[-1] / dbs[0]:.1f}x" if dbs[0] else "-"
+            print(f"| {key[0]} | {key[1]} | " + " | ".join(f"{db:.2f}" for db in dbs) + f" | {ratio} |")
 
+
+def measure(args, products):
+    """One catalog size: load, start the servers, drive every endpoint; returns the rows per (endpoint, server)."""
     name = f"bench_ionora_{secrets.token_hex(3)}"
     admin = psycopg.connect(libpq(args.postgres_url), autocommit=True)
     admin.execute(f'CREATE DATABASE "{name}"')
@@ -235,21 +259,27 @@ def main():
     servers = []
     try:
         env = {**os.environ, "IONORA_DATABASE_URL": db_url, "RATE_LIMITS": "off", "APP_ENV": "development",
-               "VALIDATE_RESPONSES": "off", "IONORA_STORAGE_DIR": str(workdir / "uploads")}
+               "VALIDATE_RESPONSES": "off", "IONORA_STORAGE_DIR": str(workdir / "uploads"),
+               "IONORA_JWT_SECRET": secrets.token_hex(32)}  # one secret: every server accepts the token
         env.pop("REDIS_URL", None)
         subprocess.run([sys.executable, "-m", "server", "db", "upgrade", "ionora"], cwd=ROOT, env=env, check=True,
                        capture_output=True)
         started = time.time()
         with psycopg.connect(libpq(db_url), autocommit=True) as conn:
-            conn.execute(CATALOG_SQL.format(n=int(args.products)))
+            conn.execute(CATALOG_SQL.format(n=int(products)))
             conn.execute("ANALYZE products")
             first = [str(r[0]) for r in conn.execute("SELECT id FROM products ORDER BY created_at LIMIT 3")]
-        print(f"{args.products} products loaded in {time.time() - started:.1f}s into {name}", flush=True)
+        print(f"{products} products loaded in {time.time() - started:.1f}s into {name}", flush=True)
 
         port = free_port()
         servers.append(Server("ionora", [sys.executable, "-m", "server", "serve", "ionora", "--port", str(port),
                                          "--workers", "1", "--no-seed", "--host", "127.0.0.1"],
                               ROOT, env, port, workdir))
+        if args.baseline:
+            port = free_port()
+            servers.append(Server("baseline", [sys.executable, "-m", "server", "serve", "ionora", "--port", str(port),
+                                               "--workers", "1", "--no-seed", "--host", "127.0.0.1"],
+                                  Path(args.baseline).resolve(), env, port, workdir))
         if args.floor:
             (workdir / "floor.yaml").write_text(FLOOR_SPEC)
             (workdir / "floor_app.py").write_text(textwrap.dedent(FLOOR_APP))
@@ -296,7 +326,7 @@ def main():
                     cpu0, db0 = server.cpu(), backend_cpu(admin, name)
                     run = drive(server, paths[key], args.requests, args.concurrency, token if key == "cart" else None)
                     cpu1, db1 = server.cpu(), backend_cpu(admin, name)
-                    row = {"endpoint": key, "server": server.name, "round": rnd + 1, "products": args.products,
+                    row = {"endpoint": key, "server": server.name, "round": rnd + 1, "products": products,
                            "requests": args.requests, "rps": round(args.requests / run["seconds"], 1),
                            "server_cpu_ms": round((cpu1 - cpu0) * 1000 / args.requests, 3),
                            "db_cpu_ms": round(max(0.0, db1 - db0) * 1000 / args.requests, 3)
@@ -311,7 +341,7 @@ def main():
             rows = results.get(("health", name)) or results.get(("health", "floor")) or [{"server_cpu_ms": 0}]
             return statistics.median(r["server_cpu_ms"] for r in rows)
 
-        print(f"\n{args.products} products, {args.requests} requests x {args.rounds} rounds per endpoint, "
+        print(f"\n{products} products, {args.requests} requests x {args.rounds} rounds per endpoint, "
               f"{args.concurrency} connections (medians)")
         print("| endpoint | server | rps | server CPU ms/req | above floor | PostgreSQL CPU ms/req | total CPU ms/req |")
         print("|---|---|---:|---:|---:|---:|---:|")
@@ -324,6 +354,7 @@ def main():
             bad = sum(r["non200"] for r in rows)
             print(f"| {key} | {server_name} | {rps:.0f} | {cpu:.2f} | {above} | {db:.2f} | {cpu + db:.2f} |"
                   + (f" non-200: {bad}" if bad else ""))
+        return results
     finally:
         for server in servers:
             server.stop()

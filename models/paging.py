@@ -67,7 +67,8 @@ class Paged:
 
 
 def page_rows(session, query, params=None, *, page=1, limit=20, count_key=None):
-    """One page (1-based) of a :class:`Paged` query's rows, and the total from :func:`count_rows`."""
+    """One page (1-based) of a :class:`Paged` query's rows, and the total from :func:`count_rows`.
+    ``session`` may be a Session or a Core connection (``Database.rows()``)."""
     params = dict(params or {})
     items = session.execute(query.page, {**params, "page_limit": limit, "page_offset": (page - 1) * limit}).all()
     return Page(items=items, total=count_rows(session, query, params, key=count_key), page=page, limit=limit)
@@ -77,11 +78,17 @@ def count_rows(session, query, params=None, *, key=None):
     """How many rows a :class:`Paged` query selects: exact up to :data:`ESTIMATE_FROM`, the planner's
     estimate above it (PostgreSQL; elsewhere always exact). With ``key`` (the query and its parameters),
     the estimate is kept for a few seconds."""
-    if session.get_bind().dialect.name == "postgresql":
+    if dialect_name(session) == "postgresql":
         estimate = _estimate(session, query, params, key)
         if estimate >= ESTIMATE_FROM:
             return estimate
     return session.scalar(query.count, params) or 0
+
+
+def dialect_name(executor):
+    """The database's dialect name for a Session or a Core connection."""
+    dialect = getattr(executor, "dialect", None)
+    return (dialect or executor.get_bind().dialect).name
 
 
 def _estimate(session, query, params, key):

@@ -11,6 +11,9 @@ Two ways in:
   SQLite can only refuse. Do slow work (password hashing, provider calls) before opening it.
 * ``reading()``: a session for read-only work. On PostgreSQL the connection runs in autocommit (no
   BEGIN/ROLLBACK round trips); on SQLite it is a plain deferred read, which never blocks the writer (WAL).
+* ``rows()``: the same read, as a bare Core connection, for hot reads that run prepared ``select()``s
+  of plain columns and build no ORM objects: no session to create, flush-check and close per request
+  (a session costs about as much CPU again as the query it runs).
 
 Outages: PostgreSQL connections have a connect timeout and a statement timeout, pooled connections are
 recycled and a connection that fails with a disconnect error is invalidated together with the rest of
@@ -24,7 +27,7 @@ from dataclasses import dataclass
 
 import orjson
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import Connection, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import sessionmaker
 
@@ -47,6 +50,7 @@ class Database:
         self.engine = None
         self._writer = None
         self._reader = None
+        self._rows = None   # what rows() connects through: the reading engine, or the bound connection
 
     @property
     def is_sqlite(self):
@@ -66,6 +70,7 @@ class Database:
         self._writer = sessionmaker(bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint")
         self._reader = sessionmaker(bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint",
                                     info={"reading": True})
+        self._rows = connection
 
     def use_engine(self):
         """Undo ``bind_connection``: sessions use the engine's pool again."""
@@ -77,6 +82,7 @@ class Database:
             reader = self.engine.execution_options(isolation_level="AUTOCOMMIT")
         self._writer = sessionmaker(writer, expire_on_commit=False)
         self._reader = sessionmaker(reader, expire_on_commit=False, info={"reading": True})
+        self._rows = reader
 
     def session(self):
         """A session for writing (what ``unit_of_work`` uses)."""
@@ -105,6 +111,23 @@ class Database:
             yield session
         finally:
             session.close()
+
+    @contextmanager
+    def rows(self):
+        """A Core connection for reads of plain rows (``connection.execute(select(...), params)``), in
+        autocommit on PostgreSQL like ``reading()``. Bound to a test connection, the read runs in a
+        savepoint that is rolled back, as ``reading()``'s session does."""
+        source = self._factory(self._rows)
+        if isinstance(source, Connection):
+            savepoint = source.begin_nested()
+            try:
+                yield source
+            finally:
+                if savepoint.is_active:
+                    savepoint.rollback()
+            return
+        with source.connect() as connection:
+            yield connection
 
 
 class UnitOfWork:

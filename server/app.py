@@ -14,6 +14,7 @@ from connexion.context import _operation
 from connexion.jsonifier import JSONEncoder, Jsonifier
 from connexion.middleware import MiddlewarePosition
 from connexion.middleware.main import ConnexionMiddleware
+from connexion.middleware.request_validation import RequestValidationMiddleware
 from connexion.middleware.response_validation import ResponseValidationMiddleware
 from connexion.options import SwaggerUIOptions
 from starlette.exceptions import HTTPException
@@ -30,7 +31,7 @@ from server.permissions import after_security, permission_middleware
 from server.ratelimit import Limiter
 from server.resolver import HandlerResolver
 from server.settings import Settings
-from server.validation import validator_map
+from server.validation import CachedRequestValidationMiddleware, validator_map
 
 PRODUCTS = ("diora", "ionora", "looking", "invare")
 log = logging.getLogger("server")
@@ -97,7 +98,8 @@ def create_app(name, settings=None):
     product.runtime.operator = operator = Operator(product, settings, metrics, spec.get("info") or {}, COMPACT)
 
     middlewares = after_security(
-        [m for m in ConnexionMiddleware.default_middlewares
+        [CachedRequestValidationMiddleware if m is RequestValidationMiddleware else m
+         for m in ConnexionMiddleware.default_middlewares
          if settings.validate_responses or m is not ResponseValidationMiddleware],  # off: not in the way
         permission_middleware(product.authorize or (lambda token_info, needed: None)),
     )

@@ -61,9 +61,10 @@ def platform_middlewares(*, limiter_ref, body_limits_ref, static_methods, slash_
             try:
                 await self.app(scope, receive, edge_send)
             finally:
-                if logging_on:
-                    access_log.info("%s %s %s %.1fms", scope["method"], scope["path"], status,
-                                    (time.perf_counter() - started) * 1000)
+                if logging_on:  # as access_log.info(...), without looking up the caller's frame
+                    access_log.handle(access_log.makeRecord(
+                        access_log.name, logging.INFO, __file__, 0, "%s %s %s %.1fms",
+                        (scope["method"], scope["path"], status, (time.perf_counter() - started) * 1000), None))
 
     class Gate:
         def __init__(self, app):

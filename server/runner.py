@@ -1,6 +1,7 @@
 """Serving: every product's ASGI app under uvicorn, in one process or as N worker processes per product.
 
-- **One process** (``--workers 1``): all products share one event loop. SIGTERM or SIGINT makes every
+- **One process** (``--workers 1``): all products share one event loop (uvloop when installed, as in
+  the workers and under plain uvicorn). SIGTERM or SIGINT makes every
   server stop accepting, finish its in-flight requests (at most ``GRACEFUL_TIMEOUT`` seconds) and the
   process exits 0. A second SIGINT stops at once.
 - **Workers** (``--workers N``): this process binds each product's socket, then starts N worker
@@ -51,7 +52,9 @@ def serve(products, *, host, port=None, workers=1):
     options = [uvicorn_options(p, host=host, port=port) for p in products]
     if workers > 1:
         return Supervisor(products, options, workers).run()
-    return asyncio.run(_serve_together(options))
+    # The event loop uvicorn itself (and each worker) runs on: uvloop when installed, else asyncio's.
+    with asyncio.Runner(loop_factory=uvicorn.Config(**options[0]).get_loop_factory()) as runner:
+        return runner.run(_serve_together(options))
 
 
 # -- one process -----------------------------------------------------------------------------------

@@ -1,5 +1,12 @@
-"""HS256 bearer tokens (pyjwt)."""
+"""HS256 bearer tokens (pyjwt).
+
+Verifying a token (signature, claims) costs about 0.2 ms of CPU, and a client sends the same token with
+every request. :func:`decode` remembers the tokens it has verified (by secret and token text, so the
+outcome is the same as verifying again) and, for one seen before, only checks again what can change with
+time: the expiry. Refused tokens are never remembered: each is judged in full.
+"""
 import datetime as dt
+import time
 
 import jwt
 
@@ -20,7 +27,26 @@ def issue(secret, claims, ttl):
     return jwt.encode(payload, secret, algorithm="HS256"), payload
 
 
+VERIFIED_MAX = 10_000
+_verified = {}  # (secret, token) -> (claims, exp): tokens whose signature and claims passed
+
+
 def decode(secret, token):
+    """The token's claims, or TokenError as :func:`_decode` words it."""
+    key = (secret, token)
+    known = _verified.get(key)
+    if known is not None:
+        if known[1] > time.time():  # pyjwt's rule: expired once exp <= now
+            return dict(known[0])
+        _verified.pop(key, None)  # expired since: verified again below, which words the error
+    claims = _decode(secret, token)
+    if len(_verified) >= VERIFIED_MAX:
+        _verified.clear()
+    _verified[key] = (dict(claims), int(claims["exp"]))
+    return claims
+
+
+def _decode(secret, token):
     try:
         return jwt.decode(token, secret, algorithms=["HS256"], options={"require": ["exp", "iat"]})
     except jwt.ExpiredSignatureError:

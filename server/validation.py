@@ -10,7 +10,10 @@ import re
 import tempfile
 
 from connexion.exceptions import BadRequestProblem, ExtraParameterProblem, UnsupportedMediaTypeProblem
+from connexion.datastructures import MediaTypeDict
 from connexion.json_schema import Draft4RequestValidator
+from connexion.middleware.request_validation import (RequestValidationAPI, RequestValidationMiddleware,
+                                                     RequestValidationOperation)
 from connexion.validators import VALIDATOR_MAP
 from connexion.validators.json import JSONRequestBodyValidator
 from connexion.validators.parameter import ParameterValidator
@@ -424,6 +427,71 @@ async def _prepend(first, chunks):
     yield first
     async for chunk in chunks:
         yield chunk
+
+
+class _CachedRequestValidationOperation(RequestValidationOperation):
+    """Connexion's request validation of one operation, with what depends only on the operation built
+    once instead of on every request: the URI parser and parameter validator (stateless: every request
+    brings its own scope) and the table of accepted media types. What is validated, and how, is Connexion's."""
+
+    _parameter_validator = None
+    _media_types = None
+
+    def parameter_validator(self):
+        if self._parameter_validator is None:
+            operation = self._operation
+            self._parameter_validator = self._validator_map["parameter"](
+                operation.parameters,
+                uri_parser=operation._uri_parser_class(operation.parameters, operation.body_definition()),
+                strict_validation=self.strict_validation,
+                security_query_params=self.security_query_params,
+            )
+        return self._parameter_validator
+
+    def validate_mime_type(self, mime_type):
+        consumes = self._operation.consumes
+        if not consumes:
+            return
+        if self._media_types is None:
+            self._media_types = MediaTypeDict([(c.lower(), None) for c in consumes])
+        if mime_type.lower() not in self._media_types:
+            raise UnsupportedMediaTypeProblem(detail=f"Invalid Content-type ({mime_type}), expected {consumes}")
+
+    async def __call__(self, scope, receive, send):
+        self.parameter_validator().validate(scope)
+        mime_type, encoding = self.extract_content_type(scope["headers"])
+        self.validate_mime_type(mime_type)
+        schema = self._operation.body_schema(mime_type)
+        if schema:
+            try:
+                body_validator = self._validator_map["body"][mime_type]  # media ranges: MediaTypeDict's lookup
+            except KeyError:  # none registered for the type: not validated, as Connexion does
+                body_validator = None
+            if body_validator is not None:
+                validator = body_validator(
+                    schema=schema,
+                    required=self._operation.request_body.get("required", False),
+                    nullable=is_nullable(self._operation.body_definition(mime_type)),
+                    encoding=encoding,
+                    strict_validation=self.strict_validation,
+                    uri_parser=self._operation.uri_parser_class(self._operation.parameters,
+                                                                self._operation.body_definition()),
+                )
+                receive, scope = await validator.wrap_receive(receive, scope=scope)
+        await self.next_app(scope, receive, send)
+
+
+class _CachedRequestValidationAPI(RequestValidationAPI):
+    def make_operation(self, operation):
+        return _CachedRequestValidationOperation(self.next_app, operation=operation,
+                                                 strict_validation=self.strict_validation,
+                                                 validator_map=self.validator_map)
+
+
+class CachedRequestValidationMiddleware(RequestValidationMiddleware):
+    """Connexion's RequestValidationMiddleware with per-operation work done once (see above)."""
+
+    api_cls = _CachedRequestValidationAPI
 
 
 def validator_map():

@@ -22,7 +22,7 @@ def add_cart_item(body, user):
 
 
 def get_cart(user):
-    with database.reading() as session:
+    with database.rows() as session:
         return _snapshot(session, user), 200
 
 

@@ -1,7 +1,9 @@
 """The cart: one line per product, quantities checked against stock, and its summary."""
+from collections import namedtuple
+
 from sqlalchemy import bindparam, delete, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Bundle, selectinload
+from sqlalchemy.orm import selectinload
 
 from models.base import utcnow
 from models.errors import NotFound, RuleViolation
@@ -27,20 +29,23 @@ def summary_of(cart_lines):
     return summarize([(line.product.final_price, line.quantity) for line in cart_lines])
 
 
-# What the cart shows of each line and its product: the view selects these columns, no ORM objects.
-LINE_VIEW = (CartItem.id, CartItem.quantity, CartItem.added_at,
-             Bundle("product", Product.id, Product.name, Product.description, Product.category, Product.final_price,
-                    Product.images, Product.stock_quantity))
+# What the cart shows of each line and its product: the view selects these columns (no ORM objects, so it
+# runs on a bare connection as well as in a session) and hands back plain tuples shaped as the dump expects.
+CartLine = namedtuple("CartLine", "id quantity added_at product")
+CartProduct = namedtuple("CartProduct", "id name description category final_price images stock_quantity")
 
-
-_VIEW = (select(*LINE_VIEW).join(Product, Product.id == CartItem.product_id)
+_VIEW = (select(CartItem.id, CartItem.quantity, CartItem.added_at, Product.id, Product.name, Product.description,
+                Product.category, Product.final_price, Product.images, Product.stock_quantity)
+         .join(Product, Product.id == CartItem.product_id)
          .where(CartItem.user_id == bindparam("user_id"))
          .order_by(CartItem.added_at.desc(), CartItem.id))
 
 
 def view(session, *, user_id):
-    """The cart as rows (``id``, ``quantity``, ``added_at``, ``product.*``), newest first, and its summary."""
-    found = session.execute(_VIEW, {"user_id": as_uuid(user_id)}).all()
+    """The cart as :class:`CartLine` tuples (``id``, ``quantity``, ``added_at``, ``product.*``), newest
+    first, and its summary. ``session`` may be a Session or a Core connection."""
+    found = [CartLine(row[0], row[1], row[2], CartProduct(*row[3:]))
+             for row in session.execute(_VIEW, {"user_id": as_uuid(user_id)})]
     return found, summary_of(found)
 
 

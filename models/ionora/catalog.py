@@ -9,7 +9,7 @@ from models.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from models.ionora.entities import SEARCH_VECTOR, Product
 from models.ionora.money import round2
 from models.ionora.users import BLANK, as_uuid
-from models.paging import Paged, order_by, page_rows
+from models.paging import Paged, dialect_name, order_by, page_rows
 
 NOT_FOUND = "Product not found."
 UNRESOLVED = "Unable to resolve product for cart."
@@ -59,7 +59,7 @@ def search_products(session, *, q):
     q = (q or "").strip(BLANK)
     if not q:
         raise InvalidInput("Search query parameter 'q' is required.")
-    if session.get_bind().dialect.name == "postgresql":
+    if dialect_name(session) == "postgresql":
         return session.execute(_FULL_TEXT, {"q": q}).all()
     stmt = select(*COLUMNS).where(Product.is_active.is_(True))
     for word in q.split()[:10]:

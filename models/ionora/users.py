@@ -1,7 +1,7 @@
 """Accounts: registration, credentials, profile."""
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from models.base import utcnow
@@ -132,7 +132,10 @@ def token_state(session, user_id):
     key = as_uuid(user_id)
     if key is None:
         return None
-    return session.execute(select(User.is_admin, User.token_version).where(User.id == key)).first()
+    return session.execute(_TOKEN_STATE, {"id": key}).first()
+
+
+_TOKEN_STATE = select(User.is_admin, User.token_version).where(User.id == bindparam("id"))
 
 
 def make_admin(session, *, email, password, full_name, phone=None):

@@ -101,7 +101,7 @@ bearer_info.__signature__ = inspect.signature(bearer_info)
 
 
 def _token_state(user_id):
-    with database.reading() as session:
+    with database.rows() as session:
         return users.token_state(session, user_id)
 
 

@@ -70,6 +70,34 @@ class TestReadingSession:
         finally:
             reader.engine.dispose()
 
+    @postgresql_only
+    def test_row_reads_run_on_a_bare_connection_in_autocommit(self, ionora):
+        """``Database.rows()`` hands out a Core connection (no session), in autocommit like ``reading()``."""
+        from models.session import Database
+
+        reader = Database("ionora-rows")
+        reader.bind(str(ionora.database.engine.url.render_as_string(hide_password=False)))
+        try:
+            with reader.rows() as connection:
+                connection.execute(select(Product.id).limit(1)).all()
+                raw = connection.connection.dbapi_connection
+                assert raw.autocommit is True
+                assert raw.info.transaction_status.name == "IDLE"
+        finally:
+            reader.engine.dispose()
+
+    def test_row_reads_and_session_reads_give_the_same_rows(self, make):
+        user = make.user()
+        make.cart_item(user, make.product(price=8999, discount_percentage=10), quantity=3)
+        make.product(name="Second")
+        with database.rows() as connection:
+            lines, summary = cart.view(connection, user_id=user.id)
+            page = catalog.list_products(connection, page=1, limit=10)
+        with database.reading() as session:
+            assert cart.view(session, user_id=user.id) == (lines, summary)
+            assert catalog.list_products(session, page=1, limit=10) == page
+        assert dump_cart_item.many(lines) == CartItemOut(many=True).dump(lines)
+
     def test_a_read_sees_committed_data(self, make, client):
         product = make.product(name="Fresh Ionizer")
         response = client.get(f"/api/products/{product.id}")
