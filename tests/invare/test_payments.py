@@ -581,6 +581,10 @@ class TestEdfaPayWebhook:
         assert (response.status_code, response.json()) == (503, UNAVAILABLE)
         assert stored(payment_id)[0] == "pending"
 
+    def test_a_callback_without_its_ids_is_400(self, client):
+        response = client.post("/payments/edfapay/webhook", data={"action": "SALE", "result": "SUCCESS"})
+        assert (response.status_code, response.json()["messageKey"]) == (400, "errors.validation_failed")
+
     def test_unknown_payments_are_404(self, client):
         for order_id in (NOWHERE, "not-a-payment"):
             response = client.post("/payments/edfapay/webhook",
