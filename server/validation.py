@@ -324,7 +324,12 @@ class ParamValidator(ParameterValidator):
 
 
 class _NamedExtraFields:
-    """Form validators: unknown form fields become a field-naming validation error."""
+    """Form validators: unknown form fields become a field-naming validation error, unless the form's
+    schema says ``additionalProperties: true`` (a provider's callback, whose fields are not all ours to name)."""
+
+    def _validate_params_strictly(self, data):
+        if self._schema.get("additionalProperties") is not True:
+            super()._validate_params_strictly(data)
 
     def _validate(self, body):
         try:

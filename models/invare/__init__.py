@@ -14,6 +14,6 @@ database = Database("invare")
 
 from models.invare import addresses, companies, countries, localization, otp, users  # noqa: F401  (register the tables)
 from models.invare import advertisements, listings, materials, notifications  # noqa: F401
-from models.invare import bids, carriers, escrow, orders, tenders, wallet  # noqa: F401,E402
+from models.invare import bids, carriers, escrow, orders, payments, tenders, wallet  # noqa: F401,E402
 from models.invare import admin_reports, chat, push_outbox, tickets  # noqa: F401,E402
 from models.invare import shipments, shipping_tenders  # noqa: F401,E402

@@ -2,8 +2,8 @@
 platform profit (fees) grouped by week, month or year in SQL.
 
 Platform fees are the trade area's ``order_fees`` (one row per side of a completed order: ``quantity``,
-``amount_sar``, ``amount_points``). Payments belong to the payments area; ``totalIncome`` reads its
-``payments`` table (``amount``, ``status``) once it is on the metadata and is 0 until then.
+``amount_sar``, ``amount_points``). ``totalIncome`` is the payments area's sum of ``succeeded`` payments
+(``models.invare.payments.total_income``).
 """
 import datetime as dt
 import decimal
@@ -12,7 +12,7 @@ import uuid
 from sqlalchemy import Date, cast, func, select
 
 from models.errors import InvalidInput
-from models.invare import InvareBase
+from models.invare import payments
 from models.invare.companies import Company
 from models.invare.escrow import OrderFee
 from models.invare.listings import Listing
@@ -20,11 +20,6 @@ from models.invare.paging import page_of
 from models.invare.users import User, create_user, get_open_user
 
 PERIODS = ("weekly", "monthly", "yearly")
-PAYMENTS_TABLE = "payments"
-
-
-def _table(name):
-    return InvareBase.metadata.tables.get(name)
 
 
 def dashboard(session):
@@ -36,17 +31,7 @@ def dashboard(session):
     )
     users, companies, listings, active = session.execute(counts).one()
     return {"totalUsers": users, "totalCompanies": companies, "totalListings": listings,
-            "activeListings": active, "totalIncome": float(total_income(session))}
-
-
-def total_income(session):
-    """The sum of ``amount`` over payments whose status is ``succeeded``."""
-    payments = _table(PAYMENTS_TABLE)
-    if payments is None:
-        return decimal.Decimal(0)
-    total = session.scalar(select(func.coalesce(func.sum(payments.c.amount), 0))
-                           .where(payments.c.status == "succeeded"))
-    return decimal.Decimal(total or 0)
+            "activeListings": active, "totalIncome": float(payments.total_income(session))}
 
 
 def carriers(session, *, page, limit):

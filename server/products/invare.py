@@ -15,6 +15,7 @@ import uuid
 
 import anyio
 
+from integrations import edfapay, thawani
 from integrations.google_identity import GoogleIdentityConfig, google_verifier_from_config
 from integrations.mail import mailer_from_settings
 from integrations.push import PushConfig, push_gateway_from_config, user_topic
@@ -253,6 +254,15 @@ def configure(app, settings):
     if getattr(runtime, "push", None) is None:  # FCM topics: Firebase when configured, else the outbox (logged)
         runtime.push = push_gateway_from_config(PushConfig.from_env())
     runtime.otp_policy = OtpPolicy(secret=settings.jwt_secret, ttl=dt.timedelta(minutes=settings.otp_ttl_minutes))
+    # Thawani and EdfaPay (integrations/thawani.py, edfapay.py; THAWANI_* and EDFAPAY_*): offline fakes by
+    # default outside production, whose checkout pages this API serves under /payments/fake/.
+    payment_options = dict(production=settings.is_production, data_dir=settings.data_dir,
+                           public_base_url=settings.public_url or "")
+    runtime.thawani = thawani.gateway_from_env(**payment_options)
+    runtime.edfapay = edfapay.gateway_from_env(**payment_options)
+    from handlers.invare import payment_pages  # handlers import this module: imported once the product exists
+
+    payment_pages.mount(app, runtime)
 
 
 PRODUCT = Product(

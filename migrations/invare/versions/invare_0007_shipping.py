@@ -1,7 +1,7 @@
 """shipping: shipments (one per order) and carriers' offers on shipping tenders (one per carrier per tender)
 
 Revision ID: invare_0007_shipping
-Revises: invare_0005_comms
+Revises: invare_0006_payments
 Create Date: 2026-11-23 07:00:48.250785
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision: str = 'invare_0007_shipping'
-down_revision: Union[str, Sequence[str], None] = 'invare_0005_comms'
+down_revision: Union[str, Sequence[str], None] = 'invare_0006_payments'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
