@@ -68,7 +68,7 @@ def render_error(error):
         entries = [_one_of_names(e) for e in error.failures] if error.failures else error.errors or []
         body["errors"] = [{"field": e.get("field"), "location": e.get("location") or "body", "message": e["message"]}
                           for e in entries]
-        if entries and entries[0] is not (error.failures or [None])[0]:  # the first was reworded
+        if error.failures and entries[0] is not error.failures[0]:  # the first was reworded
             body["message"] = f"{entries[0]['message']} ({entries[0]['field']})"
         field = entries[0].get("field") if error.failures else error.field
         if field:
