@@ -9,7 +9,7 @@ import json
 import re
 import tempfile
 
-from connexion.exceptions import BadRequestProblem, ExtraParameterProblem, UnsupportedMediaTypeProblem
+from connexion.exceptions import BadRequestProblem, UnsupportedMediaTypeProblem
 from connexion.json_schema import Draft4RequestValidator
 from connexion.validators import VALIDATOR_MAP
 from connexion.validators.json import JSONRequestBodyValidator
@@ -321,13 +321,16 @@ class ParamValidator(ParameterValidator):
 
 
 class _NamedExtraFields:
-    """Form validators: unknown form fields become a field-naming validation error."""
+    """Form validators: unknown form fields become a validation error that names them in the order sent,
+    with the rule beside it (``additionalProperties``), as for a JSON body."""
 
-    def _validate(self, body):
-        try:
-            return super()._validate(body)
-        except ExtraParameterProblem as exc:
-            raise RequestValidationProblem([{"field": None, "location": "body", "message": exc.detail}])
+    def _validate_params_strictly(self, data):
+        known = self._schema.get("properties", {})
+        extra = [name for name in data if name not in known]
+        if extra:
+            raise RequestValidationProblem([
+                {"field": None, "location": "body", "message": f"Extra formData parameter(s) {','.join(extra)} not in spec",
+                 "rule": "additionalProperties", "unexpected": extra}])
 
 
 class FormValidator(_NamedExtraFields, FormDataValidator):

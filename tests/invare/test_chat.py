@@ -278,7 +278,10 @@ class TestUploadAttachment:
         chat = start(client, member, listing)
         response = client.post(f"/chat/{chat['id']}/attachment", headers=member.headers,
                                files={"other": ("a.txt", io.BytesIO(b"x"))})
-        assert response.status_code == 400
+        assert (response.status_code, response.json()) == (400, invalid("property other should not exist"))
+        response = client.post(f"/chat/{chat['id']}/attachment", headers=member.headers, data={"caption": "hi"},
+                               files={"file": ("a.pdf", io.BytesIO(pdf()))})
+        assert (response.status_code, response.json()) == (400, invalid("property caption should not exist"))
         response = client.post(f"/chat/{chat['id']}/attachment", headers=other_member.headers,
                                files={"file": ("a.pdf", io.BytesIO(pdf()))})
         assert response.status_code == 403
