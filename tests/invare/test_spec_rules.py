@@ -17,6 +17,7 @@ PUBLIC = {("GET", "/"), ("GET", "/livez"), ("GET", "/readyz"), ("GET", "/metrics
           ("POST", "/payments/edfapay/webhook"),
           # §3.0: uploads are served from /public
           ("GET", "/public/images/{file}"), ("GET", "/public/files/{file}"),
+          ("GET", "/public/chat-attachments/{chatId}/{folder}/{file}"),
           # the registration and profile pages read the country catalog signed out; the web client its dictionaries
           ("GET", "/countries"), ("GET", "/countries/{id}"), ("GET", "/country-settings/{id}"),
           ("GET", "/localization/lang/{languageCode}"),
