@@ -141,6 +141,13 @@ class TestChatsOfUser:
             response = client.get(f"/chat/user/{who.id}", headers=who.headers)
             assert response.status_code == 200 and [c["id"] for c in response.json()] == [chat["id"]]
 
+    def test_an_id_that_routes_nowhere_is_404(self, client, member):
+        for path in ("/chat/user/abc%0Adef", "/chat/user/%F0%BF%8B%A2%C3%B9%0A%C2%B6"):
+            response = client.get(path, headers=member.headers)
+            assert (response.status_code, response.json()) == (404, error(404, "Not Found", "Not Found"))
+        response = client.get("/chat/user/abc", headers=member.headers)
+        assert (response.status_code, response.json()) == (400, invalid("userId must be a UUID"))
+
     def test_a_third_user_sees_nothing(self, client, member, other_member, listing):
         start(client, member, listing)
         assert client.get(f"/chat/user/{other_member.id}", headers=other_member.headers).json() == []

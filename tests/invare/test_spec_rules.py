@@ -78,6 +78,11 @@ class TestEveryOperation:
         assert public == ((method, path) in PUBLIC), "public operations: §3.0's list (tests/invare/test_spec_rules.py)"
         assert (security == [{"bearerAuth": []}, {}]) == ((method, path) in OPTIONAL_TOKEN)
 
+    def test_operations_with_a_path_parameter_document_404(self, method, path, op):
+        """A segment that routes nowhere (a newline in it, say) is 404 whatever the operation answers."""
+        if "{" in path:
+            assert "404" in op["responses"]
+
     def test_protected_operations_document_401(self, method, path, op):
         security = op.get("security", SPEC["security"])
         if security != []:
