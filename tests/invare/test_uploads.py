@@ -60,11 +60,12 @@ class TestUploadImage:
 
 class TestUploadFile:
     def test_pdf(self, client, member):
-        response = client.post("/uploads/file", headers=member.headers, files={"file": ("doc.pdf", pdf(), "application/pdf")})
+        document = pdf()  # made once: a PDF carries the second it was made
+        response = client.post("/uploads/file", headers=member.headers, files={"file": ("doc.pdf", document, "application/pdf")})
         assert response.status_code == 201
         url = response.json()["url"]
         assert "/public/files/" in url and url.endswith(".pdf")
-        assert client.get(url[url.index("/public/"):]).content == pdf()
+        assert client.get(url[url.index("/public/"):]).content == document
 
     def test_kind_not_allowed(self, client, member):
         response = client.post("/uploads/file", headers=member.headers,
