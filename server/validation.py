@@ -9,8 +9,8 @@ import json
 import re
 import tempfile
 
-from connexion.exceptions import BadRequestProblem, ExtraParameterProblem, UnsupportedMediaTypeProblem
 from connexion.datastructures import MediaTypeDict
+from connexion.exceptions import BadRequestProblem, UnsupportedMediaTypeProblem
 from connexion.json_schema import Draft4RequestValidator
 from connexion.middleware.request_validation import (RequestValidationAPI, RequestValidationMiddleware,
                                                      RequestValidationOperation)
@@ -324,18 +324,19 @@ class ParamValidator(ParameterValidator):
 
 
 class _NamedExtraFields:
-    """Form validators: unknown form fields become a field-naming validation error, unless the form's
-    schema says ``additionalProperties: true`` (a provider's callback, whose fields are not all ours to name)."""
+    """Form validators: unknown form fields become a validation error that names them in the order sent,
+    with the rule beside it (``additionalProperties``), as for a JSON body; unless the form's schema says
+    ``additionalProperties: true`` (a provider's callback, whose fields are not all ours to name)."""
 
     def _validate_params_strictly(self, data):
-        if self._schema.get("additionalProperties") is not True:
-            super()._validate_params_strictly(data)
-
-    def _validate(self, body):
-        try:
-            return super()._validate(body)
-        except ExtraParameterProblem as exc:
-            raise RequestValidationProblem([{"field": None, "location": "body", "message": exc.detail}])
+        if self._schema.get("additionalProperties") is True:
+            return
+        known = self._schema.get("properties", {})
+        extra = [name for name in data if name not in known]
+        if extra:
+            raise RequestValidationProblem([
+                {"field": None, "location": "body", "message": f"Extra formData parameter(s) {','.join(extra)} not in spec",
+                 "rule": "additionalProperties", "unexpected": extra}])
 
 
 class FormValidator(_NamedExtraFields, FormDataValidator):

@@ -46,9 +46,10 @@ def announce(bid):
                          data={"type": "bid_added", "listingId": bid["listingId"], "bid": json.dumps(summary)})
 
 
-def list_for_listing(listingId, token_info, page=1, limit=DEFAULT_LIMIT):
+def list_for_listing(listingId, page=1, limit=DEFAULT_LIMIT, token_info=None):
     with database.reading() as session:
-        return bid_out.many(bids.bids_on(session, listingId, page=page, limit=limit)), 200
+        found = bids.bids_on(session, listingId, page=page, limit=limit, caller=Caller.optional(token_info))
+        return bid_out.many(found), 200
 
 
 def get_bid(id):

@@ -74,9 +74,9 @@ def upload_attachment(chatId, token_info, type="file", file=None):
     takes. The content decides (an ``image`` must be an image, ``video`` a video, ``audio``/``voice``
     audio; ``file`` any accepted document, image, audio or video)."""
     with database.reading() as session:
-        chats.participant_chat(session, caller=Caller.of(token_info), chat_id=chatId)
+        chat_id = chats.participant_chat(session, caller=Caller.of(token_info), chat_id=chatId).id
     accepted = accept_file(file, field="file", allow=ATTACHMENT_KINDS[type], max_bytes=MAX_ATTACHMENT_BYTES)
-    key = f"chat-attachments/{chatId}/{type}s/{secrets.token_hex(12)}.{accepted.ext}"
+    key = f"chat-attachments/{chat_id}/{type}s/{secrets.token_hex(12)}.{accepted.ext}"
     PRODUCT.runtime.storage.save(key, accepted.data)
     return {"attachmentUrl": public_url(f"/public/{key}"), "attachmentName": accepted.name or key.rsplit("/", 1)[1],
             "attachmentMimeType": accepted.content_type, "attachmentSize": accepted.size, "type": type}, 201

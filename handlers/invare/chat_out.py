@@ -6,7 +6,7 @@ import json
 from marshmallow import Schema, fields
 
 from handlers.fields import IsoZ, dumper
-from handlers.invare.fields import Uuid
+from handlers.invare.fields import Money, Uuid
 from handlers.invare.schemas import UserRefOut
 
 
@@ -15,7 +15,37 @@ class ChatListingOut(Schema):
     title = fields.String()
     status = fields.String()
     sellerUserId = Uuid(attribute="seller_user_id")
+    sellerUser = fields.Nested(UserRefOut, attribute="seller_user", allow_none=True)  # the client finds the seller here
     sellerCompanyId = Uuid(attribute="seller_company_id")
+
+
+class ChatOrderItemOut(Schema):
+    id = Uuid()
+    listingId = Uuid(attribute="listing_id")
+    quantity = fields.Integer()
+    unitPrice = Money(attribute="unit_price")
+    listing = fields.Function(lambda item: None if item.listing is None else {"id": str(item.listing.id),
+                                                                             "title": item.listing.title})
+
+
+class ChatOrderOut(Schema):
+    """The chat's order as the reference nests it: its id and items (with their listings), and its status."""
+    id = Uuid()
+    orderStatus = fields.Function(lambda order: order.status)
+    status = fields.String()
+    items = fields.Nested(ChatOrderItemOut, many=True)
+
+
+class ChatTenderOut(Schema):
+    """The chat's shipping tender as the reference nests it."""
+    id = Uuid()
+    status = fields.String()
+    expiresAt = IsoZ(attribute="expires_at")
+    order = fields.Function(lambda tender: {"id": str(tender.order_id)})
+    chat = fields.Function(lambda tender: None if tender.chat_id is None else {"id": str(tender.chat_id)})
+    selectedCarrierUserId = Uuid(attribute="selected_carrier_user_id")
+    selectedCarrierUser = fields.Function(lambda tender: None if tender.selected_carrier_user_id is None
+                                          else {"id": str(tender.selected_carrier_user_id)})
 
 
 class ParticipantOut(Schema):
@@ -30,17 +60,13 @@ class ChatOut(Schema):
     createdBy = fields.Nested(UserRefOut, attribute="created_by")
     listingId = Uuid(attribute="listing_id")
     listing = fields.Nested(ChatListingOut, allow_none=True)
-    order = fields.Method("_order")
-    shippingTender = fields.Method("_tender")
+    orderId = Uuid(attribute="order_id")
+    order = fields.Nested(ChatOrderOut, allow_none=True)
+    shippingTenderId = Uuid(attribute="shipping_tender_id")
+    shippingTender = fields.Nested(ChatTenderOut, attribute="shipping_tender", allow_none=True)
     participants = fields.Nested(ParticipantOut, many=True)
     createdAt = IsoZ(attribute="created_at")
     updatedAt = IsoZ(attribute="updated_at")
-
-    def _order(self, chat):
-        return {"id": str(chat.order_id)} if chat.order_id else None
-
-    def _tender(self, chat):
-        return {"id": str(chat.shipping_tender_id)} if chat.shipping_tender_id else None
 
 
 class SenderOut(Schema):
@@ -54,10 +80,7 @@ class MessageChatOut(Schema):
     id = Uuid()
     status = fields.String()
     createdBy = fields.Nested(UserRefOut, attribute="created_by")
-    shippingTender = fields.Method("_tender")
-
-    def _tender(self, chat):
-        return {"id": str(chat.shipping_tender_id)} if chat.shipping_tender_id else None
+    shippingTender = fields.Nested(ChatTenderOut, attribute="shipping_tender", allow_none=True)
 
 
 class MessageOut(Schema):

@@ -11,9 +11,9 @@ def add_photo(body, token_info):
     return answer, 201
 
 
-def list_photos(listingId):
+def list_photos(listingId, token_info):
     with database.reading() as session:
-        return photo_out.many(listing_media.photos_of(session, listingId)), 200
+        return photo_out.many(listing_media.photos_of(session, listingId, Caller.of(token_info))), 200
 
 
 def make_primary(id, token_info):
@@ -37,9 +37,9 @@ def add_attribute(body, token_info):
     return answer, 201
 
 
-def list_attributes(listingId):
+def list_attributes(listingId, token_info):
     with database.reading() as session:
-        return attribute_out.many(listing_media.attributes_of(session, listingId)), 200
+        return attribute_out.many(listing_media.attributes_of(session, listingId, Caller.of(token_info))), 200
 
 
 def delete_attribute(id, token_info):

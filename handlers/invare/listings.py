@@ -15,10 +15,11 @@ def create_listing(body, token_info):
     return answer, 201
 
 
-def list_listings(page=1, limit=DEFAULT_LIMIT, lang=None, **filters):
+def list_listings(page=1, limit=DEFAULT_LIMIT, lang=None, token_info=None, **filters):
     filters = {k: v for k, v in filters.items() if k in FILTERS}
     with database.reading() as session:
-        found = listing_service.list_listings(session, page=page, limit=limit, filters=filters)
+        found = listing_service.list_listings(session, page=page, limit=limit, filters=filters,
+                                              caller=Caller.optional(token_info))
         return [listing_out(item, lang) for item in found], 200
 
 
@@ -34,9 +35,10 @@ def my_company_listings(token_info, page=1, limit=DEFAULT_LIMIT, status=None, la
     return _mine(token_info, "company", page, limit, status, lang)
 
 
-def get_listing(id, lang=None):
+def get_listing(id, lang=None, token_info=None):
     with database.reading() as session:
-        return listing_out(listing_service.get_listing(session, id), lang), 200
+        listing = listing_service.get_visible_listing(session, id, Caller.optional(token_info))
+        return listing_out(listing, lang), 200
 
 
 def update_listing(id, body, token_info):

@@ -1,6 +1,7 @@
 """Uploads: an image (at most 10 MB, PNG, JPEG, GIF or WebP by its content, re-encoded without metadata)
 or a file (at most 20 MB: an image, PDF, office document, ZIP, audio or video, by its content), stored
-under a fresh name and served at ``/public/images/<name>`` / ``/public/files/<name>``."""
+under a fresh name and served at ``/public/images/<name>`` / ``/public/files/<name>``; chat attachments
+(stored by ``handlers.invare.chat``) at ``/public/chat-attachments/<chatId>/<type>s/<name>``."""
 import uuid
 
 import flask
@@ -29,6 +30,11 @@ def get_image(file):
 
 def get_file(file):
     return send_stored(PRODUCT.runtime.storage, f"files/{file}", "File not found")
+
+
+def get_chat_attachment(chatId, folder, file):
+    key = f"chat-attachments/{uuid.UUID(chatId)}/{folder}/{file}"  # the chat id as the upload wrote it
+    return send_stored(PRODUCT.runtime.storage, key, "File not found")
 
 
 def public_url(path):

@@ -91,9 +91,12 @@ def get_bid(session, bid_id):
     return bid
 
 
-def bids_on(session, listing_id, *, page, limit):
-    """A listing's bids, highest first (ties: earliest first)."""
-    listing = _listing(session, listing_id)
+def bids_on(session, listing_id, *, page, limit, caller=None):
+    """A listing's bids, highest first (ties: earliest first), for whoever may see the listing
+    (``caller`` None when signed out)."""
+    from models.invare.listing_service import get_visible_listing
+
+    listing = get_visible_listing(session, as_uuid(listing_id, field="listingId"), caller)
     stmt = (select(Bid).where(Bid.listing_id == listing.id).options(*LOADS)
             .order_by(Bid.amount.desc(), Bid.created_at, Bid.id))
     return page_of(session, stmt, page=page, limit=limit)

@@ -26,6 +26,12 @@ class Caller:
         return cls(id=uuid.UUID(token_info["sub"]), email=token_info.get("email") or "",
                    is_admin=bool(token_info.get("isAdmin")), is_carrier=bool(token_info.get("isCarrier")))
 
+    @classmethod
+    def optional(cls, token_info):
+        """The caller of an operation anyone may call (``security: [{bearerAuth: []}, {}]``): None when
+        signed out (Connexion then hands over no claims)."""
+        return cls.of(token_info) if token_info and token_info.get("sub") else None
+
     def is_self(self, user_id):
         return user_id is not None and uuid.UUID(str(user_id)) == self.id
 

@@ -17,7 +17,7 @@ from models.invare import InvareBase
 from models.invare.columns import checked_enum
 from models.invare.companies import Company
 from models.invare.listings import Listing
-from models.invare.orders import Order
+from models.invare.orders import Order, OrderItem
 from models.invare.tenders import ShippingTender
 from models.invare.paging import page_of
 from models.invare.users import User, get_open_user
@@ -44,6 +44,8 @@ class Chat(UuidPk, Timestamps, InvareBase):
 
     created_by: Mapped[User] = relationship(lazy="raise")
     listing: Mapped[Listing | None] = relationship(lazy="raise")
+    order: Mapped[Order | None] = relationship(lazy="raise")
+    shipping_tender: Mapped[ShippingTender | None] = relationship(lazy="raise")
     participants: Mapped[list["ChatParticipant"]] = relationship(
         back_populates="chat", lazy="raise", cascade="all, delete-orphan", order_by="ChatParticipant.created_at")
 
@@ -80,8 +82,11 @@ class ChatMessage(UuidPk, InvareBase):
 
 
 def _chat_loads():
-    return (selectinload(Chat.created_by), selectinload(Chat.listing),
-            selectinload(Chat.participants).selectinload(ChatParticipant.user))
+    """What a chat's answer nests: creator, listing (with its seller user), order (with its items and
+    their listings), shipping tender, participants."""
+    return (selectinload(Chat.created_by), selectinload(Chat.listing).selectinload(Listing.seller_user),
+            selectinload(Chat.order).selectinload(Order.items).selectinload(OrderItem.listing),
+            selectinload(Chat.shipping_tender), selectinload(Chat.participants).selectinload(ChatParticipant.user))
 
 
 def load_chat(session, chat_id, *, lock=False):

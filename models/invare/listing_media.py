@@ -3,7 +3,7 @@ from sqlalchemy import func, select, update
 
 from models.errors import NotFound
 from models.invare.ids import as_uuid
-from models.invare.listing_service import get_listing, require_seller
+from models.invare.listing_service import get_listing, get_visible_listing, require_seller
 from models.invare.listings import Listing, ListingAttribute, ListingPhoto
 
 PHOTO_NOT_FOUND = "Photo not found"
@@ -32,9 +32,8 @@ def add_photo(session, *, caller, data):
     return photo
 
 
-def photos_of(session, listing_id):
-    listing = get_listing(session, listing_id)
-    return listing.photos
+def photos_of(session, listing_id, caller):
+    return get_visible_listing(session, listing_id, caller).photos
 
 
 def make_primary(session, *, caller, photo_id):
@@ -68,8 +67,8 @@ def add_attribute(session, *, caller, data):
     return attribute
 
 
-def attributes_of(session, listing_id):
-    return get_listing(session, listing_id).attributes
+def attributes_of(session, listing_id, caller):
+    return get_visible_listing(session, listing_id, caller).attributes
 
 
 def delete_attribute(session, *, caller, attribute_id):

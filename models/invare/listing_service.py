@@ -8,7 +8,7 @@ kept (``draft`` when none is given).
 """
 import datetime as dt
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, true
 from sqlalchemy.orm import selectinload
 
 from models.base import utcnow
@@ -30,6 +30,10 @@ NOT_YOUR_LISTING = "You can only manage your own listings"
 NOT_YOUR_COMPANY = "You can only sell for your own company"
 NOT_YOURSELF = "You can only sell as yourself"
 NEW_LISTING_TITLE = "New listing for your favorite material"
+PUBLIC_STATUSES = ("active", "expired", "closed")
+"""The listings anyone may see: published ones, live or ended. A ``draft``, ``pending`` or ``cancelled``
+listing is seen only by its seller side (its seller user, the owner of its seller company) and
+administrators; to everyone else it does not exist (404 ``Listing not found``)."""
 
 # request field -> column, for the plain fields create and update set
 PLAIN_FIELDS = {"title": "title", "description": "description", "unitOfMeasure": "unit_of_measure",
@@ -49,6 +53,30 @@ def get_listing(session, listing_id, *, lock=False):
     stmt = loaded().where(Listing.id == as_uuid(listing_id, field="id"))
     listing = session.scalars(stmt.with_for_update(of=Listing) if lock else stmt).first()
     if listing is None:
+        raise NotFound(LISTING_NOT_FOUND)
+    return listing
+
+
+def visible_to(caller):
+    """The condition on ``Listing`` for what ``caller`` (None when signed out) may see."""
+    if caller is not None and caller.is_admin:
+        return true()
+    public = Listing.status.in_(PUBLIC_STATUSES)
+    if caller is None:
+        return public
+    return or_(public, Listing.seller_user_id == caller.id,
+               Listing.seller_company_id.in_(select(Company.id).where(Company.owner_id == caller.id)))
+
+
+def can_see(session, listing, caller):
+    return (listing.status in PUBLIC_STATUSES
+            or (caller is not None and (caller.is_admin or is_seller(session, listing, caller))))
+
+
+def get_visible_listing(session, listing_id, caller):
+    """The listing when ``caller`` may see it (:data:`PUBLIC_STATUSES`), else 404 ``Listing not found``."""
+    listing = get_listing(session, listing_id)
+    if not can_see(session, listing, caller):
         raise NotFound(LISTING_NOT_FOUND)
     return listing
 
@@ -126,8 +154,9 @@ def delete_listing(session, *, caller, listing_id):
     session.flush()
 
 
-def list_listings(session, *, page, limit, filters):
-    stmt = loaded().order_by(Listing.created_at.desc(), Listing.id)
+def list_listings(session, *, page, limit, filters, caller=None):
+    """Newest first, filtered; only what ``caller`` may see (:func:`visible_to`)."""
+    stmt = loaded().where(visible_to(caller)).order_by(Listing.created_at.desc(), Listing.id)
     equal = {"materialId": Listing.material_id, "companyId": Listing.seller_company_id,
              "userId": Listing.seller_user_id}
     for name, column in equal.items():

@@ -207,23 +207,21 @@ def add_favorites(session, *, user_id, material_ids):
 def unfavorite(session, *, caller, path_id, material_id=None):
     """The web client's two calls: a user sends ``{materialId}`` (their own link to that material, the
     path id being the material's); an administrator sends a favorite's id in the path and no body. Without
-    a body, a path id that is no favorite's id is taken as the caller's own material."""
-    if material_id is not None:
-        link = _own_link(session, caller.id, material_id)
-    else:
+    a body, a path id that is no favorite's id is taken as the caller's own material.
+
+    Unfavoriting a material the caller does not (or no longer) favor is done already: only an id that
+    is neither a favorite nor a material is 404 ``Favorite not found``."""
+    if material_id is None:
         link = session.get(FavoriteMaterial, as_uuid(path_id))
-        if link is not None and not (caller.is_admin or link.user_id == caller.id):
-            link = None
-        if link is None:
-            link = _own_link(session, caller.id, path_id)
-    if link is None:
+        if link is not None and (caller.is_admin or link.user_id == caller.id):
+            session.execute(delete(FavoriteMaterial).where(FavoriteMaterial.id == link.id))
+            return
+        material_id = path_id
+    material_id = as_uuid(material_id, field="materialId")
+    if session.get(Material, material_id) is None:
         raise NotFound(FAVORITE_NOT_FOUND)
-    session.execute(delete(FavoriteMaterial).where(FavoriteMaterial.id == link.id))
-
-
-def _own_link(session, user_id, material_id):
-    return session.scalars(select(FavoriteMaterial).where(
-        FavoriteMaterial.user_id == user_id, FavoriteMaterial.material_id == as_uuid(material_id, field="materialId"))).first()
+    session.execute(delete(FavoriteMaterial).where(FavoriteMaterial.user_id == caller.id,
+                                                   FavoriteMaterial.material_id == material_id))
 
 
 def _require_user(session, user_id):

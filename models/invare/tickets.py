@@ -114,8 +114,8 @@ def assign(session, *, ticket_id, assignee_id):
 def add_message(session, *, caller, data):
     ticket = _ticket(session, uuid.UUID(str(data["ticketId"])), lock=True)
     _require_access(ticket, caller)
-    sender = _acting_user(caller, data.get("senderUserId"), "senderUserId")
-    message = TicketMessage(ticket_id=ticket.id, sender_id=sender, content=data["content"])
+    sender = get_open_user(session, _acting_user(caller, data.get("senderUserId"), "senderUserId"))
+    message = TicketMessage(ticket_id=ticket.id, sender_id=sender.id, content=data["content"])
     session.add(message)
     ticket.updated_at = utcnow()
     session.flush()

@@ -123,6 +123,8 @@ def _worded(entry):
         "maxItems": f"must contain no more than {expected} elements",
         "uniqueItems": "must not contain duplicate elements",
         "minProperties": f"must have at least {expected} properties",
+        "anyOf": "is not valid under any of the given schemas",
+        "oneOf": "is not valid under exactly one of the given schemas",
     }.get(rule)
     return [f"{field} {worded}" if worded else entry.get("message") or "Bad Request"]
 

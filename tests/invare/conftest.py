@@ -179,3 +179,7 @@ def invalid(*messages):
     """The documented 400 for invalid input."""
     return {"statusCode": 400, "message": list(messages), "messageKey": "errors.validation_failed",
             "error": "Bad Request", "details": list(messages)}
+
+
+POSITIVE_AMOUNT = r"^(0{0,11}[1-9][0-9]{0,11}(\.[0-9]{1,2})?|0{1,12}\.(0[1-9]|[1-9][0-9]?))$"
+"""The spec's pattern for an amount above 0 with at most two decimals (bids, wallet credits)."""

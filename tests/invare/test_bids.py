@@ -4,7 +4,7 @@ import json
 import pytest
 
 from server.products.invare import PRODUCT
-from tests.invare.conftest import error
+from tests.invare.conftest import POSITIVE_AMOUNT, error, invalid
 from tests.invare.ledger import ledger_balanced  # noqa: F401  (checked after every test)
 from tests.invare.trade import later, trade  # noqa: F401
 
@@ -74,9 +74,14 @@ class TestPlaceBid:
     def test_bad_amounts_400(self, client, member, listing, amount):
         assert bid(client, member, listing, amount).status_code == 400
 
-    def test_zero_400(self, client, member, listing):
-        response = bid(client, member, listing, "0")
-        assert (response.status_code, response.json()) == (400, error(400, "amount must be greater than 0", "Bad Request"))
+    @pytest.mark.parametrize("amount", ["0", "0.0", "0.00"])
+    def test_zero_400(self, client, member, listing, amount):
+        response = bid(client, member, listing, amount)
+        assert (response.status_code, response.json()) == (400, invalid(f"amount must match {POSITIVE_AMOUNT} regular expression"))
+
+    def test_the_least_amount_is_a_cent(self, client, member, listing):
+        response = bid(client, member, listing, "0.01")
+        assert (response.status_code, response.json()["amount"]) == (201, "0.01")
 
     def test_unknown_listing_404(self, client, member):
         response = client.post("/bids", headers=member.headers, json={"amount": "1", "listingId": NOWHERE})
@@ -100,8 +105,25 @@ class TestListForListing:
     def test_unknown_listing_404(self, client, member):
         assert client.get(f"/bids/listing/{NOWHERE}", headers=member.headers).status_code == 404
 
-    def test_without_a_token_401(self, client, listing):
-        assert client.get(f"/bids/listing/{listing.id}").status_code == 401
+    def test_public_as_the_listing_page_reads_it_signed_out(self, client, member, listing):
+        placed = bid(client, member, listing, "10").json()
+        for headers in ({}, {"Authorization": "Bearer not-a-token"}):
+            response = client.get(f"/bids/listing/{listing.id}?page=1&limit=10", headers=headers)
+            assert (response.status_code, response.json()) == (200, [placed])
+
+    @pytest.mark.parametrize("status", ["draft", "pending", "cancelled"])
+    def test_an_unpublished_listing_only_for_its_seller_and_administrators(self, client, trade, seller, member, admin, status):
+        hidden = trade.listing(seller, status=status, biddable=True)
+        for headers in ({}, member.headers):
+            response = client.get(f"/bids/listing/{hidden.id}", headers=headers)
+            assert (response.status_code, response.json()) == (404, error(404, "Listing not found", "Not Found"))
+        for who in (seller, admin):
+            assert (client.get(f"/bids/listing/{hidden.id}", headers=who.headers).status_code) == 200
+
+    @pytest.mark.parametrize("status", ["expired", "closed"])
+    def test_an_ended_listing_stays_public(self, client, trade, seller, status):
+        ended = trade.listing(seller, status=status, biddable=True)
+        assert client.get(f"/bids/listing/{ended.id}").status_code == 200
 
 
 class TestGetBid:

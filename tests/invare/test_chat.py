@@ -4,6 +4,7 @@ import uuid
 
 import pytest
 
+from handlers.fields import iso_z
 from tests.invare.comms_support import make_listing, make_order, make_tender, parsed, pdf, png, pushes, tender_chat_id, topic
 from tests.invare.conftest import error, invalid
 
@@ -37,8 +38,8 @@ class TestCreateChat:
         assert chat["topic"] == "Aluminum Scrap" and chat["status"] == "open"
         assert chat["createdBy"] == ref(member) and chat["createdByUserId"] == member.id
         assert chat["listing"] == {"id": str(listing.id), "title": "Aluminum Scrap", "status": "active",
-                                   "sellerUserId": seller.id, "sellerCompanyId": None}
-        assert chat["order"] is None and chat["shippingTender"] is None
+                                   "sellerUserId": seller.id, "sellerUser": ref(seller), "sellerCompanyId": None}
+        assert (chat["orderId"], chat["order"], chat["shippingTenderId"], chat["shippingTender"]) == (None, None, None, None)
         assert sorted(p["user"]["id"] for p in chat["participants"]) == sorted([member.id, seller.id])
         created = [p for p in pushes() if p["data"].get("type") == "chat_created"]
         assert sorted(p["topic"] for p in created) == sorted([topic("user", member.id), topic("user", seller.id)])
@@ -88,24 +89,46 @@ class TestCreateChat:
         order = make_order(member.user, seller.user)
         response = client.post("/chat", json={"orderId": str(order.id)}, headers=seller.headers)
         assert response.status_code == 201
-        assert response.json()["order"] == {"id": str(order.id)}
+        assert (response.json()["orderId"], response.json()["order"]) == (
+            str(order.id), {"id": str(order.id), "orderStatus": "completed", "status": "completed", "items": []})
         assert sorted(p["user"]["id"] for p in response.json()["participants"]) == sorted([member.id, seller.id])
         response = client.post("/chat", json={"orderId": str(order.id)}, headers=other_member.headers)
         assert response.json() == error(403, "A chat is between the parties of its listing, order or tender", "Forbidden")
         response = client.post("/chat", json={"orderId": str(uuid.uuid4())}, headers=member.headers)
         assert response.json() == error(404, "Order not found", "Not Found")
 
+    def test_an_order_chat_nests_its_items_as_the_reference_shows(self, client, member, seller, listing):
+        from decimal import Decimal
+
+        from models.invare import database
+        from models.invare.orders import OrderItem
+
+        order = make_order(member.user, seller.user, status="pending")
+        with database.unit_of_work() as uow:
+            uow.session.add(OrderItem(order_id=order.id, listing_id=listing.id, quantity=2, unit_price=Decimal("100")))
+            uow.commit()
+        chat = client.post("/chat", json={"orderId": str(order.id)}, headers=member.headers).json()
+        item = chat["order"]["items"][0]
+        assert chat["order"] == {"id": str(order.id), "orderStatus": "pending", "status": "pending", "items": [
+            {"id": item["id"], "listingId": str(listing.id), "quantity": 2, "unitPrice": "100.00",
+             "listing": {"id": str(listing.id), "title": "Aluminum Scrap"}}]}
+        assert client.get(f"/chat/user/{member.id}", headers=member.headers).json()[0]["order"] == chat["order"]
+
     def test_about_a_tender_takes_its_carrier(self, client, member, seller, carrier):
         tender = make_tender(make_order(member.user, seller.user), carrier=carrier.user)
         response = client.post("/chat", json={"shippingTenderId": str(tender.id)}, headers=member.headers)
         assert response.status_code == 201
         chat = response.json()
-        assert chat["shippingTender"] == {"id": str(tender.id)} and chat["order"] is not None
+        nested = {"id": str(tender.id), "status": "awarded", "expiresAt": iso_z(tender.expires_at),
+                  "order": {"id": str(tender.order_id)}, "chat": {"id": chat["id"]}, "selectedCarrierUserId": carrier.id,
+                  "selectedCarrierUser": {"id": carrier.id}}
+        assert (chat["shippingTenderId"], chat["shippingTender"]) == (str(tender.id), nested)
+        assert chat["order"]["id"] == str(tender.order_id)
         assert sorted(p["user"]["id"] for p in chat["participants"]) == sorted([member.id, seller.id, carrier.id])
         assert str(tender_chat_id(tender)) == chat["id"]
         message = client.post("/chat/message", json={"chatId": chat["id"], "content": "Pickup at 9"},
                               headers=carrier.headers).json()
-        assert message["chat"]["shippingTender"] == {"id": str(tender.id)}
+        assert message["chat"]["shippingTender"] == nested
 
     def test_needs_a_token(self, client):
         assert client.post("/chat", json={}).status_code == 401
@@ -117,6 +140,13 @@ class TestChatsOfUser:
         for who in (member, seller):
             response = client.get(f"/chat/user/{who.id}", headers=who.headers)
             assert response.status_code == 200 and [c["id"] for c in response.json()] == [chat["id"]]
+
+    def test_an_id_that_routes_nowhere_is_404(self, client, member):
+        for path in ("/chat/user/abc%0Adef", "/chat/user/%F0%BF%8B%A2%C3%B9%0A%C2%B6"):
+            response = client.get(path, headers=member.headers)
+            assert (response.status_code, response.json()) == (404, error(404, "Not Found", "Not Found"))
+        response = client.get("/chat/user/abc", headers=member.headers)
+        assert (response.status_code, response.json()) == (400, invalid("userId must be a UUID"))
 
     def test_a_third_user_sees_nothing(self, client, member, other_member, listing):
         start(client, member, listing)
@@ -264,6 +294,26 @@ class TestUploadAttachment:
         sent = client.post("/chat/message", json={"chatId": chat["id"], **body}, headers=member.headers)
         assert sent.status_code == 201 and sent.json()["attachmentUrl"] == body["attachmentUrl"]
 
+    @pytest.mark.parametrize("kind, data, mime", [("image", png, "image/png"), ("file", pdf, "application/pdf")])
+    def test_served_where_its_url_points(self, client, member, listing, kind, data, mime):
+        chat = start(client, member, listing)
+        body = client.post(f"/chat/{chat['id']}/attachment?type={kind}", headers=member.headers,
+                           files={"file": ("a", io.BytesIO(data()))}).json()
+        path = body["attachmentUrl"][body["attachmentUrl"].index("/public/"):]
+        assert path.startswith(f"/public/chat-attachments/{chat['id']}/{kind}s/")
+        served = client.get(path)  # no token: browsers load it from an <img>/<audio> tag
+        assert (served.status_code, served.headers["content-type"], served.headers["x-content-type-options"]) == (
+            200, mime, "nosniff")
+        assert len(served.content) == body["attachmentSize"]
+        assert client.get(path.replace(chat["id"], chat["id"].upper())).content == served.content
+
+    def test_a_missing_or_malformed_attachment_path(self, client, member, listing):
+        chat = start(client, member, listing)
+        response = client.get(f"/public/chat-attachments/{chat['id']}/images/{'0' * 24}.png")
+        assert (response.status_code, response.json()) == (404, error(404, "File not found", "Not Found"))
+        assert client.get(f"/public/chat-attachments/{chat['id']}/secrets/{'0' * 24}.png").status_code == 400
+        assert client.get(f"/public/chat-attachments/{chat['id']}/images/..%2F..%2Fx.png").status_code in (400, 404)
+
     def test_file_by_default_and_type_by_content(self, client, member, listing):
         chat = start(client, member, listing)
         response = client.post(f"/chat/{chat['id']}/attachment", headers=member.headers,
@@ -278,7 +328,10 @@ class TestUploadAttachment:
         chat = start(client, member, listing)
         response = client.post(f"/chat/{chat['id']}/attachment", headers=member.headers,
                                files={"other": ("a.txt", io.BytesIO(b"x"))})
-        assert response.status_code == 400
+        assert (response.status_code, response.json()) == (400, invalid("property other should not exist"))
+        response = client.post(f"/chat/{chat['id']}/attachment", headers=member.headers, data={"caption": "hi"},
+                               files={"file": ("a.pdf", io.BytesIO(pdf()))})
+        assert (response.status_code, response.json()) == (400, invalid("property caption should not exist"))
         response = client.post(f"/chat/{chat['id']}/attachment", headers=other_member.headers,
                                files={"file": ("a.pdf", io.BytesIO(pdf()))})
         assert response.status_code == 403

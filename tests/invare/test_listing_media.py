@@ -10,8 +10,11 @@ UNKNOWN = str(uuid.uuid4())
 
 
 @pytest.fixture
-def own(client, admin, member):
-    return listing(client, member, material(client, admin)["id"])
+def own(client, admin, make, member):
+    """A published listing the member sells, as the web client sends it (their company and themselves)."""
+    company = make.company(member.user)
+    return listing(client, member, material(client, admin)["id"], sellerCompanyId=str(company.id),
+                   sellerUserId=member.id, status="active")
 
 
 class TestAddPhoto:

@@ -89,10 +89,18 @@ class TestCreateListing:
         response = client.post("/listings", headers=member.headers, json={**LISTING, "materialId": mat["id"], **change})
         assert (response.status_code, response.json()) == (400, invalid(*messages))
 
-    def test_invalid_price(self, client, member, mat):
+    @pytest.mark.parametrize("price", ["2.555", 2.5, 221445465355.50897, -1, "-1"])
+    def test_invalid_price(self, client, member, mat, price):
         response = client.post("/listings", headers=member.headers,
-                               json={**LISTING, "materialId": mat["id"], "startingPrice": "2.555"})
-        assert response.status_code == 400
+                               json={**LISTING, "materialId": mat["id"], "startingPrice": price})
+        assert (response.status_code, response.json()) == (
+            400, invalid("startingPrice is not valid under any of the given schemas"))
+
+    @pytest.mark.parametrize("price, stored", [("2.5", "2.50"), ("0", "0.00"), (3, "3.00"), (999999999999, "999999999999.00")])
+    def test_price_a_decimal_string_or_a_whole_number(self, client, member, mat, price, stored):
+        response = client.post("/listings", headers=member.headers,
+                               json={**LISTING, "materialId": mat["id"], "startingPrice": price})
+        assert (response.status_code, response.json()["startingPrice"]) == (201, stored)
 
     def test_unknown_material_and_no_token(self, client, member):
         response = client.post("/listings", headers=member.headers, json={**LISTING, "materialId": UNKNOWN})
@@ -110,8 +118,8 @@ class TestListListings:
         b = listing(client, other_member, pet["id"], isBiddable=False)
         c = listing(client, admin, alu["id"], expiresAt="2001-01-01T00:00:00Z")
 
-        def ids(query):
-            response = client.get(f"/listings?{query}")
+        def ids(query):  # as an administrator, who sees every status
+            response = client.get(f"/listings?{query}", headers=admin.headers)
             assert response.status_code == 200, response.text
             return [x["id"] for x in response.json() if x["id"] in (a["id"], b["id"], c["id"])]
         assert ids("") == [c["id"], b["id"], a["id"]]
@@ -124,8 +132,27 @@ class TestListListings:
         assert ids("status=draft") == [b["id"]]
         assert ids("onlyActive=true&page=1&limit=10") == [a["id"]]
 
+    def test_unpublished_only_for_the_seller_side_and_administrators(self, client, make, admin, member, other_member, mat):
+        company = make.company(member.user)
+        made = {status: listing(client, admin, mat["id"], sellerCompanyId=str(company.id), status=status)["id"]
+                for status in ("active", "draft", "pending", "expired", "closed", "cancelled")}
+        own_draft = listing(client, other_member, mat["id"])["id"]  # a user selling as themselves: draft
+
+        def seen(headers, query=""):
+            response = client.get(f"/listings?limit=1000{query}", headers=headers)
+            assert response.status_code == 200, response.text
+            return {x["id"] for x in response.json()} & {*made.values(), own_draft}
+        published = {made["active"], made["expired"], made["closed"]}
+        assert seen({}) == published
+        assert seen({"Authorization": "Bearer not-a-token"}) == published
+        assert seen(other_member.headers) == published | {own_draft}
+        assert seen(member.headers) == set(made.values())  # the owner of the seller company
+        assert seen(admin.headers) == {*made.values(), own_draft}
+        assert seen({}, "&status=draft") == set()
+        assert seen(member.headers, "&status=draft") == {made["draft"]}
+
     def test_lang(self, client, admin, member, mat):
-        listing(client, member, mat["id"], i18n={"ar": {"title": "خردة"}})
+        listing(client, admin, mat["id"], i18n={"ar": {"title": "خردة"}})
         found = client.get("/listings?lang=ar&limit=1").json()[0]
         assert (found["title"], found["unitOfMeasure"], found["material"]["name"], "i18n" in found) == (
             "خردة", "طن", "ألمنيوم", False)
@@ -151,9 +178,28 @@ class TestMyListings:
 
 
 class TestGetListing:
-    def test_public(self, client, member, mat):
-        made = listing(client, member, mat["id"])
+    def test_public(self, client, admin, mat):
+        made = listing(client, admin, mat["id"])
+        assert made["status"] == "active"
         assert client.get(f"/listings/{made['id']}").json() == made
+
+    def test_a_draft_only_for_its_seller_and_administrators(self, client, admin, member, other_member, mat):
+        made = listing(client, member, mat["id"])
+        assert made["status"] == "draft"
+        for headers in ({}, other_member.headers, {"Authorization": "Bearer not-a-token"}):
+            response = client.get(f"/listings/{made['id']}", headers=headers)
+            assert (response.status_code, response.json()) == (404, error(404, "Listing not found", "Not Found"))
+        for who in (member, admin):
+            assert client.get(f"/listings/{made['id']}", headers=who.headers).json() == made
+
+    def test_photos_and_attributes_of_a_draft_only_for_its_seller_and_administrators(self, client, admin, member,
+                                                                                       other_member, mat):
+        made = listing(client, member, mat["id"])
+        for part in ("photos", "attributes"):
+            response = client.get(f"/listings/{made['id']}/{part}", headers=other_member.headers)
+            assert (response.status_code, response.json()) == (404, error(404, "Listing not found", "Not Found"))
+            for who in (member, admin):
+                assert client.get(f"/listings/{made['id']}/{part}", headers=who.headers).status_code == 200
 
     def test_not_found(self, client):
         response = client.get(f"/listings/{UNKNOWN}")

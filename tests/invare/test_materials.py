@@ -194,8 +194,28 @@ class TestFavorites:
         response = client.request("DELETE", f"/materials/{made['id']}/favorite", headers=member.headers, json={"materialId": made["id"]})
         assert (response.status_code, response.json()) == (200, {"success": True, "messageKey": "messages.favorite_removed"})
         assert client.get("/materials/favorites", headers=member.headers).json() == []
-        response = client.request("DELETE", f"/materials/{made['id']}/favorite", headers=member.headers, json={"materialId": made["id"]})
+
+
+    @pytest.mark.parametrize("body", [True, False], ids=["materialId body", "no body"])
+    def test_unfavoriting_what_is_not_a_favorite_is_done_already(self, client, admin, member, body):
+        """A material just made (or unfavorited twice) has no favorite of the caller's: removing it is
+        done, as the client's second click expects; only an id that is neither is 404."""
+        made = material(client, admin)
+        for _ in range(2):
+            response = client.request("DELETE", f"/materials/{made['id']}/favorite", headers=member.headers,
+                                      json={"materialId": made["id"]} if body else None)
+            assert (response.status_code, response.json()) == (200, {"success": True, "messageKey": "messages.favorite_removed"})
+        response = client.request("DELETE", f"/materials/{UNKNOWN}/favorite", headers=member.headers,
+                                  json={"materialId": UNKNOWN} if body else None)
         assert (response.status_code, response.json()) == (404, error(404, "Favorite not found", "Not Found"))
+
+    def test_unfavoriting_leaves_other_users_favorites(self, client, admin, member, other_member):
+        made = material(client, admin)
+        client.post(f"/materials/{made['id']}/favorite", headers=other_member.headers)
+        response = client.request("DELETE", f"/materials/{made['id']}/favorite", headers=member.headers,
+                                  json={"materialId": made["id"]})
+        assert response.status_code == 200
+        assert [m["id"] for m in client.get("/materials/favorites", headers=other_member.headers).json()] == [made["id"]]
 
     def test_admin_variants(self, client, admin, member):
         a, b = material(client, admin, name="A"), material(client, admin, name="B")
@@ -213,7 +233,9 @@ class TestFavorites:
     def test_someone_elses_favorite_id_is_not_found(self, client, admin, member, other_member):
         made = material(client, admin)
         link = client.post(f"/materials/{made['id']}/favorite", headers=member.headers).json()
-        assert client.delete(f"/materials/{link['id']}/favorite", headers=other_member.headers).status_code == 404
+        response = client.delete(f"/materials/{link['id']}/favorite", headers=other_member.headers)
+        assert (response.status_code, response.json()) == (404, error(404, "Favorite not found", "Not Found"))
+        assert [m["id"] for m in client.get("/materials/favorites", headers=member.headers).json()] == [made["id"]]
 
     def test_admin_only_variants(self, client, member):
         assert client.get(f"/materials/favorites/user/{member.id}", headers=member.headers).status_code == 403

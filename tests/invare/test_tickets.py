@@ -104,11 +104,12 @@ class TestAssignTicket:
 
 
 class TestTicketMessages:
-    def test_an_administrator_naming_an_unknown_sender_is_400(self, client, member, admin):
+    def test_an_administrator_naming_an_unknown_sender_is_404(self, client, member, admin):
         ticket = open_ticket(client, member)
         response = client.post("/tickets/message", json={"ticketId": ticket["id"], "senderUserId": str(uuid.uuid4()),
                                                          "content": "Hello"}, headers=admin.headers)
-        assert (response.status_code, response.json()["message"]) == (400, "A referenced object does not exist.")
+        assert (response.status_code, response.json()) == (404, error(404, "User not found", "Not Found"))
+        assert client.get(f"/tickets/{ticket['id']}/messages", headers=member.headers).json() == []
 
     def test_write_and_read(self, client, member, admin):
         ticket = open_ticket(client, member)

@@ -3,7 +3,7 @@ import io
 
 from PIL import Image
 
-from tests.invare.conftest import error
+from tests.invare.conftest import error, invalid
 
 
 def png():
@@ -35,8 +35,17 @@ class TestUploadImage:
         assert "file" in response.json()["message"]
 
     def test_missing_file(self, client, member):
+        response = client.post("/uploads/image", content=b"--x--\r\n",
+                               headers={**member.headers, "Content-Type": "multipart/form-data; boundary=x"})
+        assert (response.status_code, response.json()) == (400, invalid("'file' is a required property"))
+
+    def test_fields_other_than_file_refused(self, client, member):
+        response = client.post("/uploads/image", headers=member.headers, data={"caption": "x", "alt": "y"},
+                               files={"file": ("a.png", png(), "image/png")})
+        assert (response.status_code, response.json()) == (
+            400, invalid("property caption should not exist", "property alt should not exist"))
         response = client.post("/uploads/image", headers=member.headers, files={"other": ("a.png", png(), "image/png")})
-        assert response.status_code == 400
+        assert (response.status_code, response.json()) == (400, invalid("property other should not exist"))
 
     def test_too_large_refused_before_reading(self, client, member):
         body = b"0" * (10 * 1024 * 1024 + 70 * 1024)
@@ -51,11 +60,12 @@ class TestUploadImage:
 
 class TestUploadFile:
     def test_pdf(self, client, member):
-        response = client.post("/uploads/file", headers=member.headers, files={"file": ("doc.pdf", pdf(), "application/pdf")})
+        document = pdf()  # made once: a PDF carries the second it was made
+        response = client.post("/uploads/file", headers=member.headers, files={"file": ("doc.pdf", document, "application/pdf")})
         assert response.status_code == 201
         url = response.json()["url"]
         assert "/public/files/" in url and url.endswith(".pdf")
-        assert client.get(url[url.index("/public/"):]).content == pdf()
+        assert client.get(url[url.index("/public/"):]).content == document
 
     def test_kind_not_allowed(self, client, member):
         response = client.post("/uploads/file", headers=member.headers,
@@ -67,6 +77,11 @@ class TestUploadFile:
         response = client.post("/uploads/file", headers={**member.headers, "Content-Type": "multipart/form-data; boundary=x"},
                                content=body)
         assert response.status_code == 413
+
+    def test_fields_other_than_file_refused(self, client, member):
+        response = client.post("/uploads/file", headers=member.headers, data={"name": "doc"},
+                               files={"file": ("doc.pdf", pdf(), "application/pdf")})
+        assert (response.status_code, response.json()) == (400, invalid("property name should not exist"))
 
     def test_sign_in_needed(self, client):
         assert client.post("/uploads/file", files={"file": ("d.pdf", pdf(), "application/pdf")}).status_code == 401

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from models.invare import database, wallet
-from tests.invare.conftest import error, invalid, user_json
+from tests.invare.conftest import POSITIVE_AMOUNT, error, invalid, user_json
 from tests.invare.ledger import ledger_balanced  # noqa: F401  (checked after every test)
 
 
@@ -37,7 +37,7 @@ class TestCredit:
         ({"userId": "x", "points": "1"}, ["userId must be a UUID"]),
         ({"userId": "3fa85f64-5717-4562-b3fc-2c963f66afa6"}, ["points should not be empty"]),
         ({"userId": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "points": "1.234"},
-         ["points must match ^[0-9]{1,12}(\\.[0-9]{1,2})?$ regular expression"]),
+         [f"points must match {POSITIVE_AMOUNT} regular expression"]),
         ({"userId": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "points": 5}, ["points must be a string"]),
         ({"userId": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "points": "1", "extra": 1},
          ["property extra should not exist"]),
@@ -46,11 +46,17 @@ class TestCredit:
         response = client.post("/wallet/credit", headers=admin.headers, json=body)
         assert (response.status_code, response.json()) == (400, invalid(*messages))
 
-    def test_zero_points_are_refused(self, client, admin, member):
-        response = client.post("/wallet/credit", headers=admin.headers, json={"userId": member.id, "points": "0"})
-        assert response.status_code == 400
-        assert response.json()["message"] in (["points must be greater than 0"], "points must be greater than 0")
+    @pytest.mark.parametrize("points", ["0", "0.00", "00.0"])
+    def test_zero_points_are_refused(self, client, admin, member, points):
+        response = client.post("/wallet/credit", headers=admin.headers, json={"userId": member.id, "points": points})
+        assert (response.status_code, response.json()) == (
+            400, invalid(f"points must match {POSITIVE_AMOUNT} regular expression"))
         assert entries(member.user) == []
+
+    @pytest.mark.parametrize("points, balance", [("0.01", "0.01"), ("0.5", "0.50"), ("007", "7.00"), ("999999999999.99", "999999999999.99")])
+    def test_any_amount_above_zero_is_credited(self, client, admin, member, points, balance):
+        response = client.post("/wallet/credit", headers=admin.headers, json={"userId": member.id, "points": points})
+        assert (response.status_code, response.json()["pointsBalance"]) == (200, balance)
 
     def test_an_unknown_user_is_404(self, client, admin):
         response = client.post("/wallet/credit", headers=admin.headers,
