@@ -36,6 +36,15 @@ class ChatOrderOut(Schema):
     items = fields.Nested(ChatOrderItemOut, many=True)
 
 
+class TenderOfferOut(Schema):
+    """An offer on the chat's tender: amount and the carrier who made it."""
+    id = Uuid()
+    amount = Money()
+    currency = fields.String()
+    notes = fields.String(allow_none=True)
+    carrierUser = fields.Nested(UserRefOut(only=("id", "firstName", "lastName")), attribute="carrier_user")
+
+
 class ChatTenderOut(Schema):
     """The chat's shipping tender as the reference nests it."""
     id = Uuid()
@@ -46,6 +55,7 @@ class ChatTenderOut(Schema):
     selectedCarrierUserId = Uuid(attribute="selected_carrier_user_id")
     selectedCarrierUser = fields.Function(lambda tender: None if tender.selected_carrier_user_id is None
                                           else {"id": str(tender.selected_carrier_user_id)})
+    offers = fields.Nested(TenderOfferOut, many=True)
 
 
 class ParticipantOut(Schema):

@@ -18,7 +18,7 @@ from models.invare.columns import checked_enum
 from models.invare.companies import Company
 from models.invare.listings import Listing
 from models.invare.orders import Order, OrderItem
-from models.invare.tenders import ShippingTender
+from models.invare.tenders import ShippingOffer, ShippingTender
 from models.invare.paging import page_of
 from models.invare.users import User, get_open_user
 
@@ -83,10 +83,11 @@ class ChatMessage(UuidPk, InvareBase):
 
 def _chat_loads():
     """What a chat's answer nests: creator, listing (with its seller user), order (with its items and
-    their listings), shipping tender, participants."""
+    their listings), shipping tender (with its offers and their carriers), participants."""
     return (selectinload(Chat.created_by), selectinload(Chat.listing).selectinload(Listing.seller_user),
             selectinload(Chat.order).selectinload(Order.items).selectinload(OrderItem.listing),
-            selectinload(Chat.shipping_tender), selectinload(Chat.participants).selectinload(ChatParticipant.user))
+            selectinload(Chat.shipping_tender).selectinload(ShippingTender.offers).selectinload(ShippingOffer.carrier_user),
+            selectinload(Chat.participants).selectinload(ChatParticipant.user))
 
 
 def load_chat(session, chat_id, *, lock=False):

@@ -53,6 +53,11 @@ class ShippingOffer(UuidPk, Timestamps, InvareBase):
     carrier_user = relationship(User, foreign_keys=[carrier_user_id], lazy="raise")
 
 
+# A tender's offers, lowest first (what a chat about the tender shows).
+ShippingTender.offers = relationship(ShippingOffer, order_by=(ShippingOffer.amount, ShippingOffer.created_at),
+                                     lazy="raise", viewonly=True)
+
+
 def open_for(session, order, *, now=None):
     """The order's tender, opened now (an order has one: a second call returns the first)."""
     existing = session.scalars(select(ShippingTender).where(ShippingTender.order_id == order.id)).first()

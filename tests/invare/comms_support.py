@@ -2,6 +2,7 @@
 other areas record them, the pushes the outbox stored, small files."""
 import io
 import json
+from decimal import Decimal
 
 from PIL import Image
 
@@ -83,6 +84,17 @@ def make_tender(order, *, carrier=None):
         uow.session.add(tender)
         uow.commit()
     return tender
+
+
+def make_offer(tender, carrier_user, amount, *, notes=None):
+    from models.invare.tenders import ShippingOffer
+
+    with database.unit_of_work() as uow:
+        offer = ShippingOffer(tender_id=tender.id, carrier_user_id=carrier_user.id, amount=Decimal(amount),
+                              notes=notes)
+        uow.session.add(offer)
+        uow.commit()
+    return offer
 
 
 def tender_chat_id(tender):

@@ -5,7 +5,8 @@ import uuid
 import pytest
 
 from handlers.fields import iso_z
-from tests.invare.comms_support import make_listing, make_order, make_tender, parsed, pdf, png, pushes, tender_chat_id, topic
+from tests.invare.comms_support import (make_listing, make_offer, make_order, make_tender, parsed, pdf, png, pushes,
+                                        tender_chat_id, topic)
 from tests.invare.conftest import error, invalid
 
 
@@ -116,12 +117,19 @@ class TestCreateChat:
 
     def test_about_a_tender_takes_its_carrier(self, client, member, seller, carrier):
         tender = make_tender(make_order(member.user, seller.user), carrier=carrier.user)
+        offers = [make_offer(tender, carrier.user, "250.00", notes="Flatbed"), make_offer(tender, seller.user, "199.50")]
         response = client.post("/chat", json={"shippingTenderId": str(tender.id)}, headers=member.headers)
         assert response.status_code == 201
         chat = response.json()
         nested = {"id": str(tender.id), "status": "awarded", "expiresAt": iso_z(tender.expires_at),
                   "order": {"id": str(tender.order_id)}, "chat": {"id": chat["id"]}, "selectedCarrierUserId": carrier.id,
-                  "selectedCarrierUser": {"id": carrier.id}}
+                  "selectedCarrierUser": {"id": carrier.id}, "offers": [  # lowest first
+                      {"id": str(offers[1].id), "amount": "199.50", "currency": "SAR", "notes": None,
+                       "carrierUser": {"id": seller.id, "firstName": seller.user.first_name,
+                                       "lastName": seller.user.last_name}},
+                      {"id": str(offers[0].id), "amount": "250.00", "currency": "SAR", "notes": "Flatbed",
+                       "carrierUser": {"id": carrier.id, "firstName": carrier.user.first_name,
+                                       "lastName": carrier.user.last_name}}]}
         assert (chat["shippingTenderId"], chat["shippingTender"]) == (str(tender.id), nested)
         assert chat["order"]["id"] == str(tender.order_id)
         assert sorted(p["user"]["id"] for p in chat["participants"]) == sorted([member.id, seller.id, carrier.id])
