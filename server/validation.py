@@ -8,6 +8,7 @@ import functools
 import json
 import re
 import tempfile
+from decimal import Decimal, InvalidOperation
 
 from connexion.datastructures import MediaTypeDict
 from connexion.exceptions import BadRequestProblem, UnsupportedMediaTypeProblem
@@ -19,11 +20,28 @@ from connexion.validators.json import JSONRequestBodyValidator
 from connexion.validators.parameter import ParameterValidator
 from connexion.validators.form_data import FormDataValidator, MultiPartFormDataValidator
 from connexion.utils import is_null, is_nullable
-from jsonschema import Draft4Validator
+from jsonschema import Draft4Validator, ValidationError
+from jsonschema.validators import extend
 from starlette.datastructures import Headers
 from starlette.formparsers import MultiPartParser
 
 from server.formats import FORMAT_CHECKER
+
+
+def _decimal_multiple_of(validator, divisor, instance, schema):
+    """``multipleOf`` judged on the decimal numbers the JSON text wrote: 7105.23 is a multiple of 0.01,
+    which binary floating point (jsonschema's own check) denies."""
+    if not validator.is_type(instance, "number"):
+        return
+    try:
+        remainder = Decimal(str(instance)) % Decimal(str(divisor))
+    except InvalidOperation:  # too many digits apart to divide exactly: not a multiple that can be told
+        remainder = None
+    if remainder != 0:
+        yield ValidationError(f"{instance!r} is not a multiple of {divisor}")
+
+
+RequestBodyValidator = extend(Draft4RequestValidator, {"multipleOf": _decimal_multiple_of})
 
 
 class RequestValidationProblem(BadRequestProblem):
@@ -226,7 +244,7 @@ class BodyValidator(JSONRequestBodyValidator):
 
     @property
     def _validator(self):
-        return Draft4RequestValidator(self._schema, format_checker=FORMAT_CHECKER)
+        return RequestBodyValidator(self._schema, format_checker=FORMAT_CHECKER)
 
     async def _parse(self, stream, scope):
         return self._parse_bytes(b"".join([message async for message in stream]))

@@ -36,6 +36,16 @@ class TestCreateProfile:
     def test_bad_input_400(self, client, carrier, changes):
         assert create(client, carrier, **changes).status_code == 400
 
+    def test_cents_are_multiples_of_a_cent(self, client, carrier):
+        # 7105.23 / 0.01 is 710522.9999999999 in binary floating point; in the decimals the JSON wrote it is exact
+        response = create(client, carrier, vehicleCapacityTons=7105.23, pricePerKm=0.07)
+        assert response.status_code == 201, response.text
+        assert (response.json()["vehicleCapacityTons"], response.json()["pricePerKm"]) == (7105.23, 0.07)
+
+    def test_a_fraction_of_a_cent_400(self, client, carrier):
+        response = create(client, carrier, vehicleCapacityTons=7105.235)
+        assert (response.status_code, response.json()["message"]) == (400, ["7105.235 is not a multiple of 0.01"])
+
     def test_without_a_token_401(self, client):
         assert client.post("/carrier-profiles", json=PROFILE).status_code == 401
 
