@@ -9,6 +9,8 @@ Configuration (environment):
 * ``THAWANI_BASE_URL``: API and checkout host; default ``https://uatcheckout.thawani.om`` (uat) or
   ``https://checkout.thawani.om`` (prod). Tests point it at a local stub.
 * ``THAWANI_TIMEOUT``: seconds per call (default 10).
+* ``THAWANI_OMR_PER_SAR``: the rate an order's SAR total is charged at in OMR (default 0.10253, the two
+  currencies' dollar pegs).
 
 The real API, as Thawani documents it:
 
@@ -52,6 +54,9 @@ MIN_BAISA = 100
 PRODUCT_NAME_MAX = 40
 STATUSES = ("paid", "unpaid", "cancelled")
 FAKE_PAGE_PATH = "/payments/fake/thawani/{session_id}"
+# Thawani charges in OMR; orders are priced in SAR. Both riyals are pegged to the US dollar (3.75 SAR and
+# 0.3845 OMR to the dollar), so one SAR is 0.10253 OMR; THAWANI_OMR_PER_SAR sets another rate.
+OMR_PER_SAR = Decimal("0.10253")
 
 
 class ConfigurationError(RuntimeError):
@@ -86,6 +91,7 @@ class ThawaniConfig:
     timeout: float = 10.0
     public_base_url: str = ""             # the fake's checkout page is <public_base_url>/payments/fake/...
     data_dir: Path | None = None          # the fake's records: <data_dir>/fake-payments/thawani/
+    omr_per_sar: Decimal = OMR_PER_SAR    # what one riyal (SAR) is charged as in OMR
 
     @classmethod
     def from_env(cls, env=None, *, production=False, data_dir=None, public_base_url=""):
@@ -105,9 +111,15 @@ class ThawaniConfig:
             timeout = float(env.get("THAWANI_TIMEOUT") or 10)
         except ValueError:
             raise ConfigurationError("THAWANI_TIMEOUT must be a number of seconds") from None
+        try:
+            omr_per_sar = Decimal((env.get("THAWANI_OMR_PER_SAR") or "").strip() or OMR_PER_SAR)
+        except ArithmeticError:
+            omr_per_sar = Decimal(0)
+        if not omr_per_sar.is_finite() or omr_per_sar <= 0:
+            raise ConfigurationError("THAWANI_OMR_PER_SAR must be a positive number (OMR per SAR)")
         return cls(mode=mode, secret_key=secret_key, publishable_key=publishable_key,
                    base_url=(env.get("THAWANI_BASE_URL") or HOSTS.get(mode, HOSTS["uat"])).rstrip("/"),
-                   timeout=timeout, public_base_url=public_base_url or "",
+                   timeout=timeout, public_base_url=public_base_url or "", omr_per_sar=omr_per_sar,
                    data_dir=Path(data_dir) if data_dir else settings.default_data_dir(env))
 
 

@@ -65,13 +65,14 @@ def _absolute(url):
     return public_url(url) if url.startswith("/") else url
 
 
-def _begin(caller, order_id, provider, currency, payer_email=None):
-    """Step one: the payment (committed), as plain values, and the caller's account for the payer."""
+def _begin(caller, order_id, provider, currency, rate=1, payer_email=None):
+    """Step one: the payment (committed), as plain values, and the caller's account for the payer.
+    ``amount`` is what the provider is asked for: the order total in ``currency`` at ``rate``."""
     def work(session):
         payment, order = payments.start_checkout(session, caller, order_id, provider=provider, currency=currency,
-                                                 payer_email=payer_email)
+                                                 rate=rate, payer_email=payer_email)
         user = session.get(User, caller.id)
-        return {"payment_id": str(payment.id), "order_id": str(order.id), "amount": payment.amount,
+        return {"payment_id": str(payment.id), "order_id": str(order.id), "amount": payment.charged_amount,
                 "first_name": user.first_name if user else None, "last_name": user.last_name if user else None}
     return _write(work)
 
@@ -82,7 +83,7 @@ def _stored(payment_id, reference):
 
 def thawani_checkout(orderId, body, token_info):
     caller = Caller.of(token_info)
-    started = _begin(caller, orderId, "thawani", thawani.CURRENCY)
+    started = _begin(caller, orderId, "thawani", thawani.CURRENCY, rate=PRODUCT.runtime.thawani.config.omr_per_sar)
     session = PRODUCT.runtime.thawani.create_session(
         reference=started["payment_id"], amount=started["amount"], description=f"Invare order {started['order_id']}",
         success_url=body["successUrl"], cancel_url=body["cancelUrl"], customer_email=caller.email or None,
@@ -111,6 +112,9 @@ def edfapay_checkout(orderId, body, token_info):
     gateway = PRODUCT.runtime.edfapay
     body = body or {}
     currency = (body.get("currency") or gateway.config.currency).upper()
+    if currency != payments.ORDER_CURRENCY:  # no rate to charge a SAR total in another currency
+        raise InvalidInput(f"EdfaPay checkouts are charged in {payments.ORDER_CURRENCY}, the currency orders "
+                           "are priced in", field="currency")
     email = ((body.get("payer") or {}).get("email") or caller.email or "").strip()
     started = _begin(caller, orderId, "edfapay", currency, payer_email=email or None)
     checkout = gateway.create_checkout(
@@ -145,7 +149,7 @@ def process_edfapay(form):
     fields = {str(k): v for k, v in dict(form or {}).items()}
     with database.reading() as session:
         payment = payments.provider_payment(session, fields.get("order_id"))
-        payment_id, email, amount, currency = payment.id, payment.payer_email, payment.amount, payment.currency
+        (amount, currency), payment_id, email = payments.charged(payment), payment.id, payment.payer_email
     callback = gateway.verify_callback(fields, payer_email=email or "")
     if callback.action and callback.action.upper() != "SALE":
         log.info("edfapay %s callback for payment %s ignored", callback.action, payment_id)

@@ -3,6 +3,7 @@ from marshmallow import Schema, fields
 
 from handlers.fields import IsoZ, dumper
 from handlers.invare.fields import Money, Uuid
+from models.invare import payments
 
 
 class PaymentOut(Schema):
@@ -11,6 +12,9 @@ class PaymentOut(Schema):
     order = fields.Function(lambda payment: {"id": str(payment.order_id)} if payment.order_id else None)
     amount = Money()
     currency = fields.String()
+    chargedAmount = fields.Function(lambda payment: None if payment.charged_amount is None else str(
+        payments.charge(payment.charged_amount, payment.charged_currency, 1)))
+    chargedCurrency = fields.String(attribute="charged_currency", allow_none=True)
     method = fields.String()
     status = fields.String()
     transactionId = fields.String(attribute="transaction_id", allow_none=True)

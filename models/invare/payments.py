@@ -29,9 +29,9 @@ administrators, so income is never lost.
 import datetime as dt
 import logging
 import uuid
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import DateTime, ForeignKey, Index, String, Uuid, func, select
+from sqlalchemy import DateTime, ForeignKey, Index, Numeric, String, Uuid, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Timestamps, UuidPk, utcnow
@@ -63,6 +63,10 @@ class Payment(UuidPk, Timestamps, InvareBase):
     order_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("orders.id", ondelete="SET NULL"))
     amount: Mapped[Decimal] = mapped_column(Money)
     currency: Mapped[str] = mapped_column(String(3), default="SAR")
+    # What a hosted checkout asks the provider to charge, in the provider's currency (Thawani: OMR, 3 decimals);
+    # ``amount`` stays the order's worth in SAR. Null until a checkout starts.
+    charged_amount: Mapped[Decimal | None] = mapped_column(Numeric(14, 3))
+    charged_currency: Mapped[str | None] = mapped_column(String(3))
     method: Mapped[str] = mapped_column(checked_enum(METHODS, "payment_record_method", 16))
     status: Mapped[str] = mapped_column(checked_enum(STATUSES, "payment_status", 16), default="pending")
     transaction_id: Mapped[str | None] = mapped_column(String(255))
@@ -133,9 +137,28 @@ def create(session, caller, data):
     return payment
 
 
-def start_checkout(session, caller, order_id, *, provider, currency, payer_email=None):
+ORDER_CURRENCY = "SAR"  # what listings and orders are priced in
+CURRENCY_DECIMALS = {"SAR": 2, "OMR": 3}
+
+
+def charge(total, currency, rate):
+    """The order total (SAR) in the provider's ``currency`` at ``rate`` (units of it per SAR), rounded half
+    up to the currency's decimals."""
+    places = Decimal(1).scaleb(-CURRENCY_DECIMALS.get(currency, 2))
+    return (Decimal(total) * Decimal(rate)).quantize(places, rounding=ROUND_HALF_UP)
+
+
+def charged(payment):
+    """``(amount, currency)`` the provider was asked for: the checkout's, else the payment's own."""
+    if payment.charged_amount is not None:
+        return Decimal(payment.charged_amount), payment.charged_currency
+    return Decimal(payment.amount), payment.currency
+
+
+def start_checkout(session, caller, order_id, *, provider, currency, rate=1, payer_email=None):
     """The payment a hosted checkout is for: the order's newest ``pending`` payment not yet sent to a
-    provider (``card`` or this provider's), else a new one; its method becomes ``provider``."""
+    provider (``card`` or this provider's), else a new one; its method becomes ``provider``. The payment
+    is worth the order total in SAR; the provider is asked for that total in ``currency`` at ``rate``."""
     order = _payable(session, caller, order_id, admin_may=False)
     stmt = (select(Payment).where(Payment.order_id == order.id, Payment.status == "pending",
                                   Payment.provider_ref.is_(None), Payment.method.in_(("card", provider)))
@@ -144,7 +167,8 @@ def start_checkout(session, caller, order_id, *, provider, currency, payer_email
     if payment is None:
         payment = Payment(order_id=order.id, status="pending", created_by_user_id=caller.id)
         session.add(payment)
-    payment.method, payment.amount, payment.currency = provider, Decimal(order.total), currency
+    payment.method, payment.amount, payment.currency = provider, Decimal(order.total), ORDER_CURRENCY
+    payment.charged_amount, payment.charged_currency = charge(order.total, currency, rate), currency
     payment.payer_email = payer_email
     session.flush()
     return payment, order
@@ -196,9 +220,10 @@ def apply_outcome(session, payment_id, *, outcome, amount, reason=None, transact
     payment, order = _locked_pair(session, payment_id)
     if outcome == "pending":
         return "pending"
-    if (amount is None and outcome == "paid") or (amount is not None and Decimal(amount) != Decimal(payment.amount)):
+    expected, _currency = charged(payment)
+    if (amount is None and outcome == "paid") or (amount is not None and Decimal(amount) != expected):
         log.warning("payment %s: provider reports %s, the payment is for %s: not believed", payment.id, amount,
-                    payment.amount)
+                    expected)
         raise InvalidInput("The payment amount does not match", field="amount")
     if payment.status == SUCCEEDED or payment.status == "refunded":
         return "already processed"

@@ -82,7 +82,8 @@ def edfapay_stub():
 
 def payment_json(payment, **changes):
     body = {"id": payment["id"], "orderId": payment["orderId"], "order": {"id": payment["orderId"]},
-            "amount": "25.00", "currency": "SAR", "method": "card", "status": "pending", "transactionId": None,
+            "amount": "25.00", "currency": "SAR", "chargedAmount": None, "chargedCurrency": None, "method": "card",
+            "status": "pending", "transactionId": None,
             "providerReference": None, "failureReason": None, "createdByUserId": payment["createdByUserId"],
             "paidAt": None, "createdAt": payment["createdAt"], "updatedAt": payment["updatedAt"]}
     body.update(changes)
@@ -300,8 +301,9 @@ class TestThawaniCheckout:
         assert body == {"paymentId": recorded["id"], "sessionId": body["sessionId"],
                         "redirectUrl": f"http://testserver/payments/fake/thawani/{body['sessionId']}"}
         payment = client.get(f"/payments/{recorded['id']}", headers=member.headers).json()
-        assert payment == payment_json(recorded, method="thawani", currency="OMR", providerReference=body["sessionId"],
-                                       updatedAt=payment["updatedAt"])
+        # the order's 25.00 SAR, charged in OMR at 0.10253 OMR per SAR: 2.56325, rounded half up to 2.563
+        assert payment == payment_json(recorded, method="thawani", chargedAmount="2.563", chargedCurrency="OMR",
+                                       providerReference=body["sessionId"], updatedAt=payment["updatedAt"])
 
     def test_without_a_recorded_payment_one_is_made(self, client, member, order):
         response = client.post(f"/payments/thawani/{order['id']}/checkout", headers=member.headers,
@@ -352,7 +354,7 @@ class TestThawaniWebhook:
     def test_journey_on_the_fake_page_then_a_replay_changes_nothing(self, client, member, seller, order):
         started = self.checkout(client, member, order)
         page = client.get(path_of(started["redirectUrl"]))
-        assert page.status_code == 200 and "25.000 OMR" in page.text
+        assert page.status_code == 200 and "2.563 OMR" in page.text
         paid = client.post(path_of(started["redirectUrl"]), data={"outcome": "paid"}, follow_redirects=False)
         assert (paid.status_code, paid.headers["location"]) == (303, SUCCESS)
         assert order_state(client, member, order) == ("paid", "thawani")
@@ -395,14 +397,14 @@ class TestThawaniWebhook:
         response = client.post("/payments/thawani/webhook", json={
             "event_type": "checkout.completed", "data": {"session_id": started["sessionId"], "payment_status": "paid",
                                                          "client_reference_id": started["paymentId"],
-                                                         "total_amount": 25000, "metadata": {"x": "y"}}})
+                                                         "total_amount": 2563, "metadata": {"x": "y"}}})
         assert (response.status_code, response.json()) == (200, {"received": True, "outcome": "paid"})
 
     def test_real_adapter_paid_session_pays_the_order(self, client, member, seller, order, thawani_stub):
         started = self.checkout(client, member, order)
         [create] = [r for r in thawani_stub.requests if r.method == "POST"]
         assert create.json["client_reference_id"] == started["paymentId"]
-        assert create.json["products"][0]["unit_amount"] == 25000
+        assert create.json["products"][0]["unit_amount"] == 2563  # baisa: 25.00 SAR at 0.10253 OMR per SAR
         thawani_stub.pay(started["sessionId"])
         response = client.post("/payments/thawani/webhook", json={"data": {"id": started["sessionId"]}})
         assert (response.status_code, response.json()) == (200, {"received": True, "outcome": "paid"})
@@ -428,6 +430,13 @@ class TestThawaniWebhook:
 
 
 class TestEdfaPayCheckout:
+    def test_another_currency_than_the_orders_is_400_and_starts_nothing(self, client, member, order):
+        response = client.post(f"/payments/edfapay/{order['id']}/checkout", headers=member.headers,
+                               json={"currency": "USD", "termUrl3ds": "https://app.example/return"})
+        assert (response.status_code, response.json()) == (400, error(
+            400, "EdfaPay checkouts are charged in SAR, the currency orders are priced in", "Bad Request"))
+        assert client.get(f"/payments/order/{order['id']}", headers=member.headers).json() == []
+
     def test_buy_now_as_the_web_client_does_it_on_the_fake(self, client, member, seller, listing):
         """POST /orders → POST /payments {orderId, amount, method: card} → POST /payments/edfapay/:orderId/checkout
         → the customer pays on the redirect page → back on termUrl3ds, the order is paid."""
@@ -449,8 +458,9 @@ class TestEdfaPayCheckout:
         assert order_state(client, member, placed) == ("paid", "edfapay")
         payment = client.get(f"/payments/{recorded['id']}", headers=member.headers).json()
         reference = path_of(started["redirectUrl"]).rsplit("/", 1)[1]
-        assert payment == payment_json(recorded, amount="10.00", method="edfapay", status="succeeded",
-                                       transactionId=reference, providerReference=reference,
+        assert payment == payment_json(recorded, amount="10.00", chargedAmount="10.00", chargedCurrency="SAR",
+                                       method="edfapay", status="succeeded", transactionId=reference,
+                                       providerReference=reference,
                                        paidAt=payment["paidAt"], updatedAt=payment["updatedAt"])
         assert [kind for kind, _ in notifications(seller)] == ["order_paid"]
         assert tender_of(placed) == "open"

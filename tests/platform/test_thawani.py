@@ -169,6 +169,10 @@ class TestConfiguration:
         gateway = gateway_from_env({}, data_dir=tmp_path, public_base_url="http://localhost:3000")
         assert isinstance(gateway, FakeThawani)
 
+    def test_the_sar_rate_defaults_to_the_dollar_pegs_and_can_be_set(self, tmp_path):
+        assert ThawaniConfig.from_env({}, data_dir=tmp_path).omr_per_sar == Decimal("0.10253")
+        assert ThawaniConfig.from_env({"THAWANI_OMR_PER_SAR": " 0.1 "}, data_dir=tmp_path).omr_per_sar == Decimal("0.1")
+
     def test_production_without_keys_is_disabled_and_every_call_is_unavailable(self, tmp_path):
         gateway = gateway_from_env({}, production=True, data_dir=tmp_path)
         with pytest.raises(PaymentProviderError) as caught:
@@ -188,6 +192,9 @@ class TestConfiguration:
         ({"THAWANI_MODE": "uat"}, "THAWANI_SECRET_KEY, THAWANI_PUBLISHABLE_KEY"),
         ({"THAWANI_MODE": "live"}, "THAWANI_MODE must be"),
         ({"THAWANI_TIMEOUT": "soon"}, "THAWANI_TIMEOUT"),
+        ({"THAWANI_OMR_PER_SAR": "a tenth"}, "THAWANI_OMR_PER_SAR"),
+        ({"THAWANI_OMR_PER_SAR": "0"}, "THAWANI_OMR_PER_SAR"),
+        ({"THAWANI_OMR_PER_SAR": "-0.1"}, "THAWANI_OMR_PER_SAR"),
     ])
     def test_bad_configuration_names_the_variable(self, tmp_path, env, message):
         with pytest.raises(ConfigurationError, match=message):

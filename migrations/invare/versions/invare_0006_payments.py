@@ -24,6 +24,8 @@ def upgrade() -> None:
     sa.Column('order_id', sa.Uuid(), nullable=True),
     sa.Column('amount', sa.Numeric(precision=14, scale=2), nullable=False),
     sa.Column('currency', sa.String(length=3), nullable=False),
+    sa.Column('charged_amount', sa.Numeric(precision=14, scale=3), nullable=True),
+    sa.Column('charged_currency', sa.String(length=3), nullable=True),
     sa.Column('method', sa.Enum('card', 'thawani', 'edfapay', 'offline', name='payment_record_method', native_enum=False, create_constraint=True, length=16), nullable=False),
     sa.Column('status', sa.Enum('pending', 'authorized', 'settled', 'succeeded', 'failed', 'cancelled', 'refunded', name='payment_status', native_enum=False, create_constraint=True, length=16), nullable=False),
     sa.Column('transaction_id', sa.String(length=255), nullable=True),
