@@ -433,8 +433,8 @@ class TestEdfaPayCheckout:
     def test_another_currency_than_the_orders_is_400_and_starts_nothing(self, client, member, order):
         response = client.post(f"/payments/edfapay/{order['id']}/checkout", headers=member.headers,
                                json={"currency": "USD", "termUrl3ds": "https://app.example/return"})
-        assert (response.status_code, response.json()) == (400, error(
-            400, "EdfaPay checkouts are charged in SAR, the currency orders are priced in", "Bad Request"))
+        assert (response.status_code, response.json()) == (400, invalid(
+            "currency must be one of the following values: SAR, sar"))
         assert client.get(f"/payments/order/{order['id']}", headers=member.headers).json() == []
 
     def test_buy_now_as_the_web_client_does_it_on_the_fake(self, client, member, seller, listing):
