@@ -41,7 +41,31 @@ def _decimal_multiple_of(validator, divisor, instance, schema):
         yield ValidationError(f"{instance!r} is not a multiple of {divisor}")
 
 
-RequestBodyValidator = extend(Draft4RequestValidator, {"multipleOf": _decimal_multiple_of})
+# The specs' "some text" pattern: a character that is not whitespace, spelled out so that Python's `re`
+# and ECMA-262 agree (each one's \\s misses characters the other's holds). Its failure reads "is blank".
+NON_BLANK = "[^\\t\\n\\v\\f\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]"
+
+
+@functools.lru_cache(maxsize=1024)
+def _ecma_regex(pattern):
+    """A schema pattern compiled with ECMA-262's end anchor: a closing ``$`` is the end of the string
+    (``\\Z``), where Python's ``$`` also matches before a final newline ("123456\\n" would pass
+    ``^[0-9]{6}$``). The specs spell their character classes out (a lint rule), so the rest reads alike."""
+    if pattern.endswith("$") and not pattern.endswith("\\$"):
+        pattern = pattern[:-1] + "\\Z"
+    return re.compile(pattern)
+
+
+def _ecma_pattern(validator, pattern, instance, schema):
+    if validator.is_type(instance, "string") and not _ecma_regex(pattern).search(instance):
+        yield ValidationError(f"{instance!r} is blank" if pattern == NON_BLANK
+                              else f"{instance!r} does not match {pattern!r}")
+
+
+ECMA_KEYWORDS = {"pattern": _ecma_pattern}
+RequestBodyValidator = extend(Draft4RequestValidator, {**ECMA_KEYWORDS, "multipleOf": _decimal_multiple_of})
+FormSchemaValidator = extend(Draft4RequestValidator, ECMA_KEYWORDS)
+ParameterSchemaValidator = extend(Draft4Validator, ECMA_KEYWORDS)
 
 
 class RequestValidationProblem(BadRequestProblem):
@@ -298,7 +322,7 @@ def _param_validator(param):
     cached = _PARAM_VALIDATORS.get(id(param))
     if cached is None or cached[0] is not param:
         cached = _PARAM_VALIDATORS[id(param)] = (
-            param, Draft4Validator(param.get("schema", param), format_checker=FORMAT_CHECKER))
+            param, ParameterSchemaValidator(param.get("schema", param), format_checker=FORMAT_CHECKER))
     return cached[1]
 
 
@@ -342,9 +366,13 @@ class ParamValidator(ParameterValidator):
 
 
 class _NamedExtraFields:
-    """Form validators: unknown form fields become a validation error that names them in the order sent,
+    """Form validators: patterns read as ECMA-262 reads them (as for a JSON body); unknown form fields become a validation error that names them in the order sent,
     with the rule beside it (``additionalProperties``), as for a JSON body; unless the form's schema says
     ``additionalProperties: true`` (a provider's callback, whose fields are not all ours to name)."""
+
+    @property
+    def _validator(self):
+        return FormSchemaValidator(self._schema, format_checker=FORMAT_CHECKER)
 
     def _validate_params_strictly(self, data):
         if self._schema.get("additionalProperties") is True:

@@ -29,6 +29,7 @@ from server.errors import AuthProblem
 from server.jobs import Job
 from server.permissions import forbidden
 from server.product import Product
+from server.validation import NON_BLANK
 
 log = logging.getLogger("server.invare")
 
@@ -85,7 +86,7 @@ def validation_messages(error):
     ``property x should not exist`` for a property the operation does not take)."""
     messages = []
     for entry in error.failures or error.errors or [{"message": error.message}]:
-        messages.extend(_worded(entry))
+        messages.extend(m for m in _worded(entry) if m not in messages)  # "" fails minLength and NON_BLANK alike
     return messages or [error.message]
 
 
@@ -111,6 +112,8 @@ def _worded(entry):
         return [f"{field} {FORMAT_WORDS.get(expected, f'must be a valid {expected}')}"]
     if rule == "enum":
         return [f"{field} must be one of the following values: {', '.join(str(v) for v in expected)}"]
+    if rule == "pattern" and expected == NON_BLANK:
+        return [f"{field} should not be empty"]
     if rule == "minLength":
         return [f"{field} should not be empty" if expected == 1
                 else f"{field} must be longer than or equal to {expected} characters"]

@@ -100,6 +100,13 @@ class TestCreateShop:
         response = client.post("/api/shop", json=body, headers=make.headers(make.shop()))
         assert response.status_code == 400 and response.json()["field"] == field
 
+    @pytest.mark.parametrize("name", ["\x1e", "\u3000 ", "\xa0"])
+    def test_a_name_of_whitespace_is_blank(self, client, make, name):
+        # Whitespace by either reading of a pattern (Python's or ECMA-262's): refused alike, and said so.
+        response = client.post("/api/shop", json={"name": name}, headers=make.headers(make.shop()))
+        assert response.status_code == 400
+        assert response.json()["message"] == f"{name!r} is blank (name)"
+
     def test_needs_a_token(self, client):
         assert client.post("/api/shop", json={"name": "A"}).status_code == 401
 

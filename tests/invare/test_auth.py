@@ -303,7 +303,7 @@ class TestRegisterUser:
     @pytest.mark.parametrize("body, messages", [
         pytest.param({"email": "p@example.com", "lastName": "B"}, ["firstName should not be empty"], id="no first name"),
         pytest.param({"email": "p@example.com", "firstName": " ", "lastName": "B"},
-                     ["firstName must match [^ \\t\\n\\r\\f\\v] regular expression"], id="blank first name"),
+                     ["firstName should not be empty"], id="blank first name"),
         pytest.param({"email": "p@example.com", "firstName": "A", "lastName": "B", "registerType": "phone"},
                      ["registerType must be one of the following values: email, google"], id="register type"),
         pytest.param({"email": "p@example.com", "firstName": "A", "lastName": "B", "countryId": "tr"},

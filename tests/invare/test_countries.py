@@ -48,7 +48,7 @@ class TestCreateCountry:
         pytest.param({"countryCode": "T1", "countryName": "X"}, ["countryCode must match ^[A-Za-z]{2,3}$ regular expression"],
                      id="bad code"),
         pytest.param({"countryCode": "TR", "countryName": ""},
-                     ["countryName should not be empty", "countryName must match [^ \\t\\n\\r\\f\\v] regular expression"],
+                     ["countryName should not be empty"],
                      id="empty name"),
         pytest.param({**TURKEY, "i18n": {"fr": {"countryName": "Turquie"}}}, ["property i18n.fr should not exist"], id="language"),
         pytest.param({**TURKEY, "i18n": {"ar": {"name": "تركيا"}}}, ["property i18n.ar.name should not exist"], id="field"),

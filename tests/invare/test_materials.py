@@ -17,7 +17,7 @@ class TestCreateCategory:
 
     @pytest.mark.parametrize("body, messages", [
         ({}, ["name should not be empty"]),
-        ({"name": ""}, ["name should not be empty", "name must match [^ \\t\\n\\r\\f\\v] regular expression"]),
+        ({"name": ""}, ["name should not be empty"]),
         ({"name": "Metals", "color": "x"}, ["property color should not exist"]),
         ({"name": "Metals", "i18n": {"fr": {"name": "Métaux"}}}, ["property i18n.fr should not exist"]),
     ])

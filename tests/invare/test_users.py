@@ -169,7 +169,7 @@ class TestUpdateUser:
 
     @pytest.mark.parametrize("body, messages", [
         pytest.param({}, ["body must have at least 1 properties"], id="empty"),
-        pytest.param({"firstName": ""}, ["firstName should not be empty", "firstName must match [^ \\t\\n\\r\\f\\v] regular expression"],
+        pytest.param({"firstName": ""}, ["firstName should not be empty"],
                      id="empty name"),
         pytest.param({"email": "x"}, ["email must be an email", "email must be longer than or equal to 3 characters"],
                      id="bad email"),
