@@ -54,6 +54,7 @@ class OtpPolicy:
     per_hour: int = 5
     cooldown: dt.timedelta = dt.timedelta(seconds=30)
     max_attempts: int = 5
+    throttled: bool = True         # per_hour and cooldown apply; off where the operator turns rate limits off
 
 
 class OtpCode(UuidPk, InvareBase):
@@ -94,10 +95,11 @@ def request_code(session, *, email, policy, now=None):
     recent = session.execute(select(func.count(), func.min(OtpCode.created_at), func.max(OtpCode.created_at))
                              .where(OtpCode.email == user.email, OtpCode.created_at > now - HOUR)).one()
     count, oldest, newest = recent[0], as_utc(recent[1]), as_utc(recent[2])
-    if count >= policy.per_hour:
-        raise TooManyRequests(TOO_MANY, retry_after=_seconds(oldest + HOUR - now))
-    if newest is not None and newest > now - policy.cooldown:
-        raise TooManyRequests(TOO_MANY, retry_after=_seconds(newest + policy.cooldown - now))
+    if policy.throttled:
+        if count >= policy.per_hour:
+            raise TooManyRequests(TOO_MANY, retry_after=_seconds(oldest + HOUR - now))
+        if newest is not None and newest > now - policy.cooldown:
+            raise TooManyRequests(TOO_MANY, retry_after=_seconds(newest + policy.cooldown - now))
     session.execute(update(OtpCode).where(OtpCode.email == user.email, OtpCode.used_at.is_(None))
                     .values(used_at=now))
     code = f"{secrets.randbelow(10**6):06d}"

@@ -258,7 +258,8 @@ def configure(app, settings):
     runtime.google = google_verifier_from_config(runtime.google_config)
     if getattr(runtime, "push", None) is None:  # FCM topics: Firebase when configured, else the outbox (logged)
         runtime.push = push_gateway_from_config(PushConfig.from_env())
-    runtime.otp_policy = OtpPolicy(secret=settings.jwt_secret, ttl=dt.timedelta(minutes=settings.otp_ttl_minutes))
+    runtime.otp_policy = OtpPolicy(secret=settings.jwt_secret, ttl=dt.timedelta(minutes=settings.otp_ttl_minutes),
+                                   throttled=settings.rate_limits)  # RATE_LIMITS=off lifts every throttle
     # Thawani and EdfaPay (integrations/thawani.py, edfapay.py; THAWANI_* and EDFAPAY_*): offline fakes by
     # default outside production, whose checkout pages this API serves under /payments/fake/.
     payment_options = dict(production=settings.is_production, data_dir=settings.data_dir,

@@ -1,4 +1,5 @@
 """Sign-in by e-mailed code, Google sign-in, registration and the signed-in account."""
+import dataclasses
 import datetime as dt
 
 import jwt
@@ -61,6 +62,18 @@ class TestRequestOtp:
         response = client.post("/auth/request-otp", json={"email": member.user.email})
         assert (response.status_code, response.json()) == (403, NOT_ACTIVE_403)
 
+    @pytest.fixture
+    def throttled(self, monkeypatch):
+        """The policy a production server runs with (the suite runs with RATE_LIMITS=off)."""
+        monkeypatch.setattr(PRODUCT.runtime, "otp_policy", dataclasses.replace(PRODUCT.runtime.otp_policy, throttled=True))
+
+    def test_rate_limits_off_lifts_the_throttle(self, client, member):
+        assert PRODUCT.runtime.otp_policy.throttled is False
+        for _ in range(6):
+            assert client.post("/auth/request-otp", json={"email": member.user.email}).status_code == 200
+        assert [c.used_at is None for c in codes_for(member.user.email)].count(True) == 1
+
+    @pytest.mark.usefixtures("throttled")
     def test_cooldown_of_thirty_seconds(self, client, member):
         assert client.post("/auth/request-otp", json={"email": member.user.email}).status_code == 200
         response = client.post("/auth/request-otp", json={"email": member.user.email})
@@ -69,6 +82,7 @@ class TestRequestOtp:
         age_codes(member.user.email, seconds=31)
         assert client.post("/auth/request-otp", json={"email": member.user.email}).status_code == 200
 
+    @pytest.mark.usefixtures("throttled")
     def test_five_per_rolling_hour(self, client, member):
         for _ in range(5):
             assert client.post("/auth/request-otp", json={"email": member.user.email}).status_code == 200
