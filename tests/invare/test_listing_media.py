@@ -82,6 +82,15 @@ class TestAttributes:
         response = client.delete(f"/listings/attributes/{made['id']}", headers=member.headers)
         assert (response.status_code, response.json()) == (404, error(404, "Attribute not found", "Not Found"))
 
+    def test_gone_with_their_listing(self, client, member, own):
+        attribute = client.post("/listings/attributes", headers=member.headers,
+                                json={"listingId": own["id"], "attrKey": "k", "attrValue": "v"}).json()
+        photo = client.post("/listings/photos", headers=member.headers, json={"listingId": own["id"], "url": "a"}).json()
+        assert client.delete(f"/listings/{own['id']}", headers=member.headers).status_code == 200
+        response = client.delete(f"/listings/attributes/{attribute['id']}", headers=member.headers)
+        assert (response.status_code, response.json()) == (404, error(404, "Attribute not found", "Not Found"))
+        assert client.delete(f"/listings/photos/{photo['id']}", headers=member.headers).status_code == 404
+
     def test_invalid_and_others(self, client, member, other_member, own):
         assert client.post("/listings/attributes", headers=member.headers,
                            json={"listingId": own["id"], "attrKey": ""}).status_code == 400
