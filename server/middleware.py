@@ -63,8 +63,9 @@ def platform_middlewares(*, limiter_ref, body_limits_ref, static_methods, slash_
             finally:
                 if logging_on:  # as access_log.info(...), without looking up the caller's frame
                     access_log.handle(access_log.makeRecord(
-                        access_log.name, logging.INFO, __file__, 0, "%s %s %s %.1fms",
-                        (scope["method"], scope["path"], status, (time.perf_counter() - started) * 1000), None))
+                        access_log.name, logging.INFO, __file__, 0, "%s %s %s %.1fms %s",
+                        (scope["method"], scope["path"], status, (time.perf_counter() - started) * 1000,
+                         (scope.get("client") or ("-",))[0]), None))
 
     class Gate:
         def __init__(self, app):

@@ -164,9 +164,14 @@ def configure_logging(env=None, stream=None):
     root.setLevel(level)
     for name in QUIET_LOGGERS:
         logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLevelName(level)))
-    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):  # no handlers of their own: ours
+    for name in ("uvicorn", "uvicorn.error"):  # no handlers of their own: ours
         logging.getLogger(name).handlers.clear()
         logging.getLogger(name).propagate = True
+    # One access line per request, server.access's (it sees error responses and carries the duration);
+    # uvicorn's own would repeat it at a cost of CPU per request.
+    uvicorn_access = logging.getLogger("uvicorn.access")
+    uvicorn_access.handlers.clear()
+    uvicorn_access.propagate = False
     return handler
 
 

@@ -211,6 +211,8 @@ class TestWorkers:
         assert {e["request_id"] for e in access} >= {f"req-{n}" for n in range(20)}
         assert server.process.pid not in {e["process"] for e in access}  # written by the workers
         assert not [e for e in entries if e["logger"].startswith(("alembic", "connexion", "py.warnings"))]
+        assert not [e for e in entries if e["logger"] == "uvicorn.access"]  # one access line per request: ours
+        assert re.fullmatch(r"GET /\S* \d{3} [0-9.]+ms 127\.0\.0\.1", access[0]["message"]), access[0]["message"]
         assert "starlette.testclient" not in server.log_path.read_text()
 
 
