@@ -16,6 +16,7 @@ from connexion.middleware import MiddlewarePosition
 from connexion.middleware.main import ConnexionMiddleware
 from connexion.middleware.request_validation import RequestValidationMiddleware
 from connexion.middleware.response_validation import ResponseValidationMiddleware
+from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.options import SwaggerUIOptions
 from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
@@ -25,7 +26,7 @@ from models.session import Timeouts
 from server import errors, observability, realtime
 from server.allow import AllowTable
 from server.bodylimits import BodyLimits
-from server.middleware import DropNulMiddleware, platform_middlewares
+from server.middleware import DocsMiddleware, DropNulMiddleware, platform_middlewares
 from server.operator import Operator
 from server.permissions import after_security, permission_middleware
 from server.ratelimit import Limiter
@@ -97,8 +98,9 @@ def create_app(name, settings=None):
     metrics.watch_pool(product.database.engine)
     product.runtime.operator = operator = Operator(product, settings, metrics, spec.get("info") or {}, COMPACT)
 
+    replaced = {RequestValidationMiddleware: CachedRequestValidationMiddleware, SwaggerUIMiddleware: DocsMiddleware}
     middlewares = after_security(
-        [CachedRequestValidationMiddleware if m is RequestValidationMiddleware else m
+        [replaced.get(m, m)
          for m in ConnexionMiddleware.default_middlewares
          if settings.validate_responses or m is not ResponseValidationMiddleware],  # off: not in the way
         permission_middleware(product.authorize or (lambda token_info, needed: None)),
